@@ -1,0 +1,96 @@
+//! Extractors that turn bad input into problem+json instead of axum's plain-text rejections, and
+//! the list conventions every capability shares (`?limit=&cursor=` in, `items`/`next_cursor` out).
+
+use crate::error::{ApiError, ErrorCode};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// `axum::Json` whose rejections are problem+json.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ErrorCode::PAYLOAD_TOO_LARGE, "The request body is larger than allowed.")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the body as JSON with Content-Type: application/json.",
+        ),
+        _ => ApiError::new(ErrorCode::INVALID_JSON, rejection.body_text()),
+    }
+}
+
+/// `axum::extract::Query` whose rejections are problem+json.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection: QueryRejection| {
+                ApiError::new(ErrorCode::INVALID_QUERY, rejection.body_text())
+            })
+    }
+}
+
+/// `?limit=&cursor=` of every list.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many items to return, 1 to 200 (default 50).
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl PageParams {
+    pub const DEFAULT_LIMIT: u32 = 50;
+    pub const MAX_LIMIT: u32 = 200;
+
+    /// The page size, or a validation error naming the field.
+    pub fn limit(&self) -> Result<u32, ApiError> {
+        match self.limit {
+            None => Ok(Self::DEFAULT_LIMIT),
+            Some(n) if (1..=Self::MAX_LIMIT).contains(&n) => Ok(n),
+            Some(_) => Err(ApiError::field("limit", "OUT_OF_RANGE", "limit must be between 1 and 200")),
+        }
+    }
+}
+
+/// `{"items": [...], "next_cursor": ...}`: the shape of every list response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}

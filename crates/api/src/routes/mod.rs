@@ -1,0 +1,3 @@
+//! Route handlers, one folder per capability and one file per operation.
+
+pub mod system;

@@ -1,0 +1,16 @@
+//! `GET /metrics`: Prometheus text exposition of request and pool metrics.
+
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+#[utoipa::path(get, path = "/metrics", tag = "system",
+    responses((status = 200, description = "Prometheus text format", body = String,
+               content_type = "text/plain; version=0.0.4")))]
+pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(state.db.pool()),
+    )
+}

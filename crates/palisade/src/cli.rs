@@ -1,0 +1,45 @@
+//! The command line: `serve`, `migrate` and `admin …`, each with `--help`.
+
+use crate::{admin, database, serve};
+use clap::{Parser, Subcommand};
+use platform::config::Config;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(name = "palisade", version, about = "Multi-tenant security operations in one binary")]
+pub struct Cli {
+    /// Configuration file (TOML). Default: palisade.toml in the working directory, if present.
+    /// PALISADE_* environment variables override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the HTTPS API (and its redirect listener) against the embedded or configured database.
+    Serve,
+    /// Apply pending database migrations, then exit.
+    Migrate,
+    /// Administrative tasks.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
+}
+
+pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve => serve::run(config).await.map(|()| ExitCode::SUCCESS),
+        Command::Migrate => {
+            let database = database::Database::open(&config, database::Migrations::Apply).await?;
+            println!("migrations applied");
+            database.close().await;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Admin { command } => admin::run(command, &config).await,
+    }
+}

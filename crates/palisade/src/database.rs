@@ -1,0 +1,111 @@
+//! Chooses and opens the database: the embedded cluster under data_dir when no `DATABASE_URL` is
+//! set, the given database otherwise. Applies migrations as the owner role and hands the server a
+//! pool of the application role.
+
+use anyhow::Context;
+use platform::Db;
+use platform::config::Config;
+use platform::pg::{self, Cluster, Durability, PgBinaries, RunAs};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::str::FromStr;
+
+pub enum Migrations {
+    /// Apply what is pending (needs the owner role).
+    Apply,
+    /// Apply when the owner role is available; otherwise leave it to `/readyz` to report.
+    ApplyIfOwner,
+}
+
+pub struct Database {
+    pub app: Db,
+    cluster: Option<Cluster>,
+}
+
+impl Database {
+    pub async fn open(config: &Config, migrations: Migrations) -> anyhow::Result<Database> {
+        match &config.database.url {
+            None => Self::open_embedded(config).await,
+            Some(url) => Self::open_external(config, url.expose(), migrations).await,
+        }
+    }
+
+    async fn open_embedded(config: &Config) -> anyhow::Result<Database> {
+        let binaries = PgBinaries::find(config.database.pg_bin_dir.as_deref())?;
+        let run_as = RunAs::for_cluster(&config.database.system_user)?;
+        let data_dir = config.data_dir.clone();
+        let cluster = tokio::task::spawn_blocking(move || {
+            Cluster::start(&data_dir, binaries, run_as, Durability::Durable)
+        })
+        .await
+        .context("starting the embedded PostgreSQL")??;
+        tracing::info!(root = %cluster.root().display(), "embedded PostgreSQL started");
+        let opened = async {
+            cluster.bootstrap().await?;
+            let owner = PgPoolOptions::new()
+                .max_connections(2)
+                .connect_with(cluster.connect_options(pg::OWNER_ROLE, pg::DATABASE))
+                .await
+                .context("connecting to the embedded database as its owner")?;
+            platform::migrate::run(&owner).await?;
+            owner.close().await;
+            anyhow::Ok(())
+        }
+        .await;
+        let app = Db::connect_lazy(
+            cluster.connect_options(pg::APP_ROLE, pg::DATABASE),
+            config.database.max_connections,
+        );
+        let database = Database { app, cluster: Some(cluster) };
+        if let Err(e) = opened {
+            database.close().await;
+            return Err(e);
+        }
+        Ok(database)
+    }
+
+    async fn open_external(
+        config: &Config,
+        app_url: &str,
+        migrations: Migrations,
+    ) -> anyhow::Result<Database> {
+        let app_options = PgConnectOptions::from_str(app_url)
+            .context("DATABASE_URL is not a valid PostgreSQL URL")?
+            .application_name("palisade");
+        match (&config.database.owner_url, migrations) {
+            (Some(owner_url), _) => {
+                let options = PgConnectOptions::from_str(owner_url.expose())
+                    .context("PALISADE_DATABASE_OWNER_URL is not a valid PostgreSQL URL")?;
+                let owner = PgPoolOptions::new()
+                    .max_connections(2)
+                    .connect_with(options)
+                    .await
+                    .context("connecting with the owner URL")?;
+                platform::migrate::run(&owner).await?;
+                owner.close().await;
+            }
+            (None, Migrations::Apply) => anyhow::bail!(
+                "migrating an external database needs the owner role: set \
+                 PALISADE_DATABASE_OWNER_URL (database.owner_url)"
+            ),
+            (None, Migrations::ApplyIfOwner) => {
+                tracing::info!("no owner URL configured; migrations are left to `palisade migrate`");
+            }
+        }
+        Ok(Database {
+            app: Db::connect_lazy(app_options, config.database.max_connections),
+            cluster: None,
+        })
+    }
+
+    /// Closes the pool and, for the embedded cluster, stops PostgreSQL cleanly.
+    pub async fn close(self) {
+        self.app.pool().close().await;
+        if let Some(cluster) = self.cluster {
+            match tokio::task::spawn_blocking(move || cluster.stop()).await {
+                Ok(Ok(())) => tracing::info!("embedded PostgreSQL stopped"),
+                Ok(Err(e)) => tracing::error!(error = %e, "stopping the embedded PostgreSQL"),
+                Err(e) => tracing::error!(error = %e, "stopping the embedded PostgreSQL"),
+            }
+        }
+    }
+}

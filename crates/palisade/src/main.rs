@@ -1,0 +1,42 @@
+//! The `palisade` binary: parses the command line and configuration, then hands over to the
+//! command. Wiring only; behaviour lives in the library crates.
+
+mod admin;
+mod cli;
+mod database;
+mod logging;
+mod redirect;
+mod serve;
+mod settings;
+mod tls;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let config = match settings::load(cli.config.as_deref()) {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("palisade: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    logging::init(&config.log);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("palisade: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(cli::run(cli.command, config));
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "palisade stopped with an error");
+            eprintln!("palisade: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! `palisade serve`: opens the database, serves the API over HTTPS (or plain HTTP behind a
+//! TLS-terminating proxy) plus the HTTP→HTTPS redirect listener, and on SIGINT/SIGTERM drains
+//! in-flight requests, then closes the pool and stops the embedded cluster.
+
+use crate::database::{Database, Migrations};
+use crate::{redirect, tls};
+use api::{AppState, HttpSettings};
+use axum_server::Handle;
+use platform::config::Config;
+use std::net::SocketAddr;
+
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let database = Database::open(&config, Migrations::ApplyIfOwner).await?;
+    let served = serve(&config, &database).await;
+    database.close().await;
+    served
+}
+
+async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
+    let https = !config.tls.behind_proxy;
+    let state = AppState::new(
+        database.app.clone(),
+        HttpSettings {
+            body_limit_bytes: config.http.body_limit_bytes,
+            request_timeout: config.http.request_timeout,
+            https,
+        },
+    );
+    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let handle: Handle<SocketAddr> = Handle::new();
+    let redirect_handle: Handle<SocketAddr> = Handle::new();
+    tokio::spawn(shutdown_on_signal(
+        vec![handle.clone(), redirect_handle.clone()],
+        config.http.shutdown_grace,
+    ));
+
+    if let (Some(addr), true) = (config.redirect_listen, https) {
+        let redirect_app = redirect::router(config.listen.port());
+        let server = axum_server::bind(addr).handle(redirect_handle.clone());
+        tokio::spawn(async move {
+            if let Err(e) = server.serve(redirect_app.into_make_service()).await {
+                tracing::error!(error = %e, %addr, "the HTTP redirect listener stopped");
+            }
+        });
+        tracing::info!(%addr, "redirecting plain HTTP to HTTPS");
+    }
+
+    if https {
+        let rustls = tls::rustls_config(config).await?;
+        tracing::info!(addr = %config.listen, "serving HTTPS");
+        axum_server::bind_rustls(config.listen, rustls).handle(handle).serve(app).await?;
+    } else {
+        tracing::warn!(
+            addr = %config.listen,
+            "tls.behind_proxy is on: serving plain HTTP; the proxy in front must terminate TLS"
+        );
+        axum_server::bind(config.listen).handle(handle).serve(app).await?;
+    }
+    redirect_handle.shutdown();
+    tracing::info!("server drained");
+    Ok(())
+}
+
+async fn shutdown_on_signal(handles: Vec<Handle<SocketAddr>>, grace: std::time::Duration) {
+    wait_for_signal().await;
+    tracing::info!(grace_secs = grace.as_secs(), "shutting down: draining in-flight requests");
+    for handle in handles {
+        handle.graceful_shutdown(Some(grace));
+    }
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
+        (Ok(mut interrupt), Ok(mut terminate)) => {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        }
+        _ => {
+            tracing::error!("cannot listen for signals; falling back to Ctrl-C only");
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
