@@ -145,8 +145,11 @@ impl From<platform::DbError> for ApiError {
         match error {
             platform::DbError::Unavailable(cause) => {
                 tracing::error!(error = %cause, "database unavailable");
-                Self::new(ErrorCode::SERVICE_UNAVAILABLE, "The database is unavailable; try again shortly.")
-                    .with_retry_after(5)
+                Self::new(
+                    ErrorCode::SERVICE_UNAVAILABLE,
+                    "The database is unavailable; try again shortly.",
+                )
+                .with_retry_after(5)
             }
             platform::DbError::Unexpected(cause) => Self::internal(cause),
         }

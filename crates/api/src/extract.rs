@@ -82,7 +82,9 @@ impl PageParams {
         match self.limit {
             None => Ok(Self::DEFAULT_LIMIT),
             Some(n) if (1..=Self::MAX_LIMIT).contains(&n) => Ok(n),
-            Some(_) => Err(ApiError::field("limit", "OUT_OF_RANGE", "limit must be between 1 and 200")),
+            Some(_) => {
+                Err(ApiError::field("limit", "OUT_OF_RANGE", "limit must be between 1 and 200"))
+            }
         }
     }
 }

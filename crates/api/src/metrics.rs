@@ -1,4 +1,4 @@
-//! Prometheus metrics: request counts and latency histograms by method, route and status, and
+//! Metrics for Prometheus: request counts and latency histograms by method, route and status, and
 //! database pool gauges sampled at scrape time. Rendered in the Prometheus text format.
 
 use prometheus_client::encoding::EncodeLabelSet;
@@ -57,7 +57,11 @@ impl Metrics {
             latency.clone(),
         );
         registry.register("db_pool_connections", "Open database connections", pool_size.clone());
-        registry.register("db_pool_idle_connections", "Idle database connections", pool_idle.clone());
+        registry.register(
+            "db_pool_idle_connections",
+            "Idle database connections",
+            pool_idle.clone(),
+        );
         Self { registry, requests, latency, pool_size, pool_idle }
     }
 

@@ -88,7 +88,9 @@ impl Database {
                  PALISADE_DATABASE_OWNER_URL (database.owner_url)"
             ),
             (None, Migrations::ApplyIfOwner) => {
-                tracing::info!("no owner URL configured; migrations are left to `palisade migrate`");
+                tracing::info!(
+                    "no owner URL configured; migrations are left to `palisade migrate`"
+                );
             }
         }
         Ok(Database {

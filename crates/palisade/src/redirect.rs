@@ -16,7 +16,9 @@ fn redirect(request: &Request, https_port: u16) -> Response {
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .map(strip_port)
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b)))
+        .filter(|h| {
+            !h.is_empty() && h.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.[]:".contains(&b))
+        })
         .unwrap_or("localhost");
     let port = if https_port == 443 { String::new() } else { format!(":{https_port}") };
     let path = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");

@@ -4,8 +4,8 @@
 use anyhow::Context;
 use axum_server::tls_rustls::RustlsConfig;
 use platform::config::Config;
-use std::os::unix::fs::OpenOptionsExt;
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
 pub async fn rustls_config(config: &Config) -> anyhow::Result<RustlsConfig> {
@@ -15,9 +15,9 @@ pub async fn rustls_config(config: &Config) -> anyhow::Result<RustlsConfig> {
         (Some(cert), Some(key)) => (cert.clone(), key.clone()),
         _ => self_signed(config)?,
     };
-    RustlsConfig::from_pem_file(&cert, &key)
-        .await
-        .with_context(|| format!("loading TLS certificate {} and key {}", cert.display(), key.display()))
+    RustlsConfig::from_pem_file(&cert, &key).await.with_context(|| {
+        format!("loading TLS certificate {} and key {}", cert.display(), key.display())
+    })
 }
 
 fn self_signed(config: &Config) -> anyhow::Result<(PathBuf, PathBuf)> {
@@ -30,7 +30,8 @@ fn self_signed(config: &Config) -> anyhow::Result<(PathBuf, PathBuf)> {
     let generated = rcgen::generate_simple_self_signed(config.tls.hostnames.clone())
         .context("generating a self-signed certificate")?;
     write_private(&key, generated.signing_key.serialize_pem().as_bytes())?;
-    std::fs::write(&cert, generated.cert.pem()).with_context(|| format!("writing {}", cert.display()))?;
+    std::fs::write(&cert, generated.cert.pem())
+        .with_context(|| format!("writing {}", cert.display()))?;
     tracing::warn!(
         cert = %cert.display(),
         hostnames = ?config.tls.hostnames,

@@ -130,41 +130,63 @@ pub enum VerifyError {
     Query(#[from] sqlx::Error),
 }
 
+#[derive(sqlx::FromRow)]
+struct ChainRow {
+    seq: i64,
+    id: Uuid,
+    prev_hash: Vec<u8>,
+    hash: Vec<u8>,
+    canonical: String,
+}
+
+/// Rows read per query, so that a long chain is verified in constant memory.
+const VERIFY_BATCH: i64 = 5_000;
+
 /// Walks `tenant`'s chain from the first row; returns the number of rows that verified.
 #[tracing::instrument(skip(pool), err)]
 pub async fn verify(pool: &PgPool, tenant: TenantId) -> Result<u64, VerifyError> {
     let mut tx = crate::tenant_tx(pool, tenant).await?;
-    let rows: Vec<(i64, Uuid, Vec<u8>, Vec<u8>, String)> = sqlx::query_as(
-        "select seq, id, prev_hash, hash, audit_log_canonical(a)
-           from audit_log a where tenant_id = $1 order by seq",
-    )
-    .bind(tenant)
-    .fetch_all(&mut *tx)
-    .await?;
     let mut previous = vec![0u8; 32];
-    for (index, (seq, id, prev_hash, hash, canonical)) in rows.iter().enumerate() {
-        let broken = |reason| BrokenLink { tenant, seq: *seq, id: *id, reason };
-        if *seq != index as i64 + 1 {
-            return Err(broken("a row before it is missing").into());
+    let mut verified: i64 = 0;
+    loop {
+        let rows: Vec<ChainRow> = sqlx::query_as(
+            "select seq, id, prev_hash, hash, audit_log_canonical(a) as canonical
+               from audit_log a where tenant_id = $1 and seq > $2 order by seq limit $3",
+        )
+        .bind(tenant)
+        .bind(verified)
+        .bind(VERIFY_BATCH)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            return Ok(verified as u64);
         }
-        if *prev_hash != previous {
-            return Err(broken("its previous-hash does not match the row before it").into());
+        for row in rows {
+            let broken = |reason| BrokenLink { tenant, seq: row.seq, id: row.id, reason };
+            if row.seq != verified + 1 {
+                return Err(broken("a row before it is missing").into());
+            }
+            if row.prev_hash != previous {
+                return Err(broken("its previous-hash does not match the row before it").into());
+            }
+            let mut hasher = Sha256::new();
+            hasher.update(&row.prev_hash);
+            hasher.update(row.canonical.as_bytes());
+            if hasher.finalize()[..] != row.hash[..] {
+                return Err(broken("its content does not match its hash").into());
+            }
+            previous = row.hash;
+            verified = row.seq;
         }
-        let mut hasher = Sha256::new();
-        hasher.update(prev_hash);
-        hasher.update(canonical.as_bytes());
-        if hasher.finalize()[..] != hash[..] {
-            return Err(broken("its content does not match its hash").into());
-        }
-        previous = hash.clone();
     }
-    Ok(rows.len() as u64)
 }
 
 /// Every tenant that may have audit rows: the platform scope and each tenant.
 pub async fn chains(pool: &PgPool) -> Result<Vec<TenantId>, sqlx::Error> {
     let mut tenants: Vec<TenantId> =
-        sqlx::query_scalar("select id from tenants order by created_at, id").fetch_all(pool).await?;
+        sqlx::query_scalar("select id from tenants order by created_at, id")
+            .fetch_all(pool)
+            .await?;
     tenants.insert(0, TenantId::PLATFORM);
     Ok(tenants)
 }

@@ -140,7 +140,11 @@ impl Config {
                     .optional_string("tls.key_file", &["PALISADE_TLS_KEY_FILE"])
                     .map(PathBuf::from),
                 hostnames: src.hostnames("tls.hostnames", &["PALISADE_TLS_HOSTNAMES"], "localhost"),
-                behind_proxy: src.boolean("tls.behind_proxy", &["PALISADE_TLS_BEHIND_PROXY"], false),
+                behind_proxy: src.boolean(
+                    "tls.behind_proxy",
+                    &["PALISADE_TLS_BEHIND_PROXY"],
+                    false,
+                ),
             },
             log: LogConfig {
                 filter: src.string("log.filter", &["PALISADE_LOG", "RUST_LOG"], "info"),

@@ -9,6 +9,7 @@ pub mod config;
 pub mod db;
 pub mod ids;
 pub mod migrate;
+pub mod outbound;
 pub mod pg;
 pub mod secret;
 

@@ -12,10 +12,7 @@ pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 #[tracing::instrument(skip(owner_pool), err)]
 pub async fn run(owner_pool: &PgPool) -> anyhow::Result<()> {
     check_app_role(owner_pool).await?;
-    MIGRATOR
-        .run(owner_pool)
-        .await
-        .map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    MIGRATOR.run(owner_pool).await.map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
     Ok(())
 }
 
@@ -55,7 +52,9 @@ pub async fn app_role_problems(pool: &PgPool) -> Result<Vec<String>, sqlx::Error
         problems.push(format!("role {APP_ROLE} is a superuser: alter role {APP_ROLE} nosuperuser"));
     }
     if bypasses_rls {
-        problems.push(format!("role {APP_ROLE} bypasses row-level security: alter role {APP_ROLE} nobypassrls"));
+        problems.push(format!(
+            "role {APP_ROLE} bypasses row-level security: alter role {APP_ROLE} nobypassrls"
+        ));
     }
     let owned: Vec<String> = sqlx::query_scalar(
         "select c.relname::text from pg_class c join pg_roles r on r.oid = c.relowner

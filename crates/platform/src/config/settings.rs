@@ -93,7 +93,9 @@ impl<'a> Source<'a> {
         }
         let text = match node? {
             toml::Value::String(s) => s.clone(),
-            toml::Value::Array(items) => items.iter().map(scalar_text).collect::<Vec<_>>().join(","),
+            toml::Value::Array(items) => {
+                items.iter().map(scalar_text).collect::<Vec<_>>().join(",")
+            }
             other => scalar_text(other),
         };
         Some((text, Origin::File))
@@ -161,11 +163,9 @@ impl<'a> Source<'a> {
     {
         self.parsed(key, env, default, |s| match s.replace('_', "").parse::<T>() {
             Ok(n) if range.contains(&n) => Ok(n),
-            _ => Err(format!(
-                "is not a whole number between {} and {}",
-                range.start(),
-                range.end()
-            )),
+            _ => {
+                Err(format!("is not a whole number between {} and {}", range.start(), range.end()))
+            }
         })
     }
 
@@ -179,13 +179,18 @@ impl<'a> Source<'a> {
 
     pub(super) fn hostnames(&mut self, key: &str, env: &[&'a str], default: &str) -> Vec<String> {
         self.parsed(key, env, vec![default.to_string()], |s| {
-            let names: Vec<String> =
-                s.split(',').map(|n| n.trim().to_ascii_lowercase()).filter(|n| !n.is_empty()).collect();
+            let names: Vec<String> = s
+                .split(',')
+                .map(|n| n.trim().to_ascii_lowercase())
+                .filter(|n| !n.is_empty())
+                .collect();
             if names.is_empty() {
                 return Err("must name at least one host".into());
             }
             match names.iter().find(|n| !is_host_name(n)) {
-                Some(bad) => Err(format!("contains `{bad}`, which is not a host name or IP address")),
+                Some(bad) => {
+                    Err(format!("contains `{bad}`, which is not a host name or IP address"))
+                }
                 None => Ok(names),
             }
         })

@@ -33,14 +33,21 @@ fn environment_overrides_the_file() {
 fn every_bad_value_is_reported_with_its_origin() {
     let errors = load(
         "listen = \"nowhere\"\nlistne = 1\n[http]\nrequest_timeout_secs = 0\n",
-        &[("PALISADE_TLS_BEHIND_PROXY", "maybe"), ("PALISADE_TLS_HOSTNAMES", "ok.example, bad_host")],
+        &[
+            ("PALISADE_TLS_BEHIND_PROXY", "maybe"),
+            ("PALISADE_TLS_HOSTNAMES", "ok.example, bad_host"),
+        ],
     )
     .unwrap_err();
     let text = errors.to_string();
     assert_eq!(errors.0.len(), 5, "{text}");
     assert!(text.contains("`listen` in palisade.toml: `nowhere` is not an address and port"));
-    assert!(text.contains("`http.request_timeout_secs` in palisade.toml: `0` is not a whole number"));
-    assert!(text.contains("PALISADE_TLS_BEHIND_PROXY (setting `tls.behind_proxy`): `maybe` is not a boolean"));
+    assert!(
+        text.contains("`http.request_timeout_secs` in palisade.toml: `0` is not a whole number")
+    );
+    assert!(text.contains(
+        "PALISADE_TLS_BEHIND_PROXY (setting `tls.behind_proxy`): `maybe` is not a boolean"
+    ));
     assert!(text.contains("`bad_host`"));
     assert!(text.contains("unknown setting `listne`"));
 }

@@ -53,10 +53,7 @@ fn has_server_binaries(dir: &Path) -> bool {
 
 fn pg_config_bindir() -> Option<PathBuf> {
     let output = Command::new("pg_config").arg("--bindir").output().ok()?;
-    output
-        .status
-        .success()
-        .then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
+    output.status.success().then(|| PathBuf::from(String::from_utf8_lossy(&output.stdout).trim()))
 }
 
 fn newest_debian_bindir() -> Option<PathBuf> {

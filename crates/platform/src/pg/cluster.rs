@@ -69,7 +69,11 @@ impl Cluster {
         }
         cluster.write_settings(durability)?;
         cluster.clear_leftover_postmaster()?;
-        cluster.pg_ctl("start the embedded PostgreSQL", &["start", "-w", "-t", "60", "-l"], true)?;
+        cluster.pg_ctl(
+            "start the embedded PostgreSQL",
+            &["start", "-w", "-t", "60", "-l"],
+            true,
+        )?;
         Ok(cluster)
     }
 
@@ -94,7 +98,10 @@ impl Cluster {
         ];
         for sql in statements {
             // Role and database names are our own constants, never user input.
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&mut conn).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
+                .execute(&mut conn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         let exists: bool =
             sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
@@ -106,9 +113,9 @@ impl Cluster {
             sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
                 "create database {DATABASE} owner {OWNER_ROLE} encoding 'UTF8'"
             )))
-                .execute(&mut conn)
-                .await
-                .map_err(|e| anyhow::anyhow!("creating database {DATABASE}: {e}"))?;
+            .execute(&mut conn)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating database {DATABASE}: {e}"))?;
         }
         Ok(())
     }
@@ -125,7 +132,11 @@ impl Cluster {
 
     /// Stops the cluster, waiting for it to shut down cleanly. Blocking.
     pub fn stop(self) -> Result<(), ClusterError> {
-        self.pg_ctl("stop the embedded PostgreSQL", &["stop", "-m", "fast", "-w", "-t", "60"], false)
+        self.pg_ctl(
+            "stop the embedded PostgreSQL",
+            &["stop", "-m", "fast", "-w", "-t", "60"],
+            false,
+        )
     }
 
     pub fn root(&self) -> &Path {
@@ -136,7 +147,8 @@ impl Cluster {
         self.root.join("data")
     }
 
-    fn socket_dir(&self) -> PathBuf {
+    /// The directory holding the cluster's Unix socket (`host=` of a connection URL).
+    pub fn socket_dir(&self) -> PathBuf {
         self.root.join("run")
     }
 
@@ -157,10 +169,13 @@ impl Cluster {
     fn initdb(&self, durability: Durability) -> Result<(), ClusterError> {
         let pgdata = self.pgdata();
         let mut command = Command::new(self.binaries.tool("initdb"));
-        command
-            .arg("-D")
-            .arg(&pgdata)
-            .args(["-U", SUPERUSER, "--auth=trust", "--encoding=UTF8", "--locale=C"]);
+        command.arg("-D").arg(&pgdata).args([
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+        ]);
         if durability == Durability::Throwaway {
             command.arg("--no-sync");
         }
@@ -193,7 +208,8 @@ impl Cluster {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");
         }
         let path = self.pgdata().join("palisade.conf");
-        fs::write(&path, settings).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
+        fs::write(&path, settings)
+            .map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))?;
         self.run_as.own(&path)?;
         Ok(())
     }
@@ -202,20 +218,32 @@ impl Cluster {
     /// `postmaster.pid`. We hold the data_dir lock, so neither belongs to a live palisade.
     fn clear_leftover_postmaster(&self) -> Result<(), ClusterError> {
         let pid_file = self.pgdata().join("postmaster.pid");
-        let Ok(text) = fs::read_to_string(&pid_file) else { return Ok(()) };
+        let Ok(text) = fs::read_to_string(&pid_file) else {
+            return Ok(());
+        };
         let pid = text.lines().next().unwrap_or_default().trim();
         let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let alive = !pid.is_empty() && String::from_utf8_lossy(&cmdline).contains("postgres");
         if alive {
             tracing::warn!(pid, "stopping a PostgreSQL left running by an earlier palisade");
-            self.pg_ctl("stop the leftover PostgreSQL", &["stop", "-m", "fast", "-w", "-t", "60"], false)
+            self.pg_ctl(
+                "stop the leftover PostgreSQL",
+                &["stop", "-m", "fast", "-w", "-t", "60"],
+                false,
+            )
         } else {
             tracing::warn!(path = %pid_file.display(), "removing a stale postmaster.pid");
-            fs::remove_file(&pid_file).map_err(|e| anyhow::anyhow!("removing stale pid file: {e}").into())
+            fs::remove_file(&pid_file)
+                .map_err(|e| anyhow::anyhow!("removing stale pid file: {e}").into())
         }
     }
 
-    fn pg_ctl(&self, step: &'static str, args: &[&str], with_log: bool) -> Result<(), ClusterError> {
+    fn pg_ctl(
+        &self,
+        step: &'static str,
+        args: &[&str],
+        with_log: bool,
+    ) -> Result<(), ClusterError> {
         let mut command = Command::new(self.binaries.tool("pg_ctl"));
         command.arg("-D").arg(self.pgdata()).args(args);
         if with_log {
@@ -228,16 +256,18 @@ impl Cluster {
         // The cluster's user may not be able to read the caller's working directory.
         command.current_dir(&self.root);
         self.run_as.apply(&mut command);
-        let output = command
-            .output()
-            .map_err(|e| ClusterError::Command { step, detail: e.to_string() })?;
+        let output =
+            command.output().map_err(|e| ClusterError::Command { step, detail: e.to_string() })?;
         if output.status.success() {
             return Ok(());
         }
         let mut detail = String::from_utf8_lossy(&output.stderr).trim().to_string();
         if let Ok(log) = fs::read_to_string(self.root.join("postgres.log")) {
             let tail: Vec<&str> = log.lines().rev().take(5).collect();
-            detail.push_str(&format!(" (postgres.log: {})", tail.into_iter().rev().collect::<Vec<_>>().join(" | ")));
+            detail.push_str(&format!(
+                " (postgres.log: {})",
+                tail.into_iter().rev().collect::<Vec<_>>().join(" | ")
+            ));
         }
         Err(ClusterError::Command { step, detail })
     }
@@ -254,7 +284,10 @@ fn take_lock(data_dir: &Path) -> Result<File, ClusterError> {
     match file.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => {
-            return Err(ClusterError::AlreadyRunning { data_dir: data_dir.to_path_buf(), lock: path });
+            return Err(ClusterError::AlreadyRunning {
+                data_dir: data_dir.to_path_buf(),
+                lock: path,
+            });
         }
         Err(TryLockError::Error(e)) => {
             return Err(anyhow::anyhow!("locking {}: {e}", path.display()).into());

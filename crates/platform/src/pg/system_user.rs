@@ -25,7 +25,9 @@ impl RunAs {
             let status = Command::new("useradd")
                 .args(["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name])
                 .status()
-                .map_err(|e| anyhow::anyhow!("could not run useradd to create system user {name}: {e}"))?;
+                .map_err(|e| {
+                    anyhow::anyhow!("could not run useradd to create system user {name}: {e}")
+                })?;
             // Another process may have created the user between our look-up and useradd.
             if !status.success() && lookup(name)?.is_none() {
                 anyhow::bail!("could not create system user {name} (useradd failed)");
@@ -46,15 +48,18 @@ impl RunAs {
     /// Hands a directory Palisade created to this account.
     pub fn own(&self, path: &Path) -> anyhow::Result<()> {
         if let RunAs::SystemUser { uid, gid, name } = self {
-            std::os::unix::fs::chown(path, Some(*uid), Some(*gid))
-                .map_err(|e| anyhow::anyhow!("could not give {} to user {name}: {e}", path.display()))?;
+            std::os::unix::fs::chown(path, Some(*uid), Some(*gid)).map_err(|e| {
+                anyhow::anyhow!("could not give {} to user {name}: {e}", path.display())
+            })?;
         }
         Ok(())
     }
 
     /// The first directory on the way to `path` that this account cannot enter, if any.
     pub fn first_unreachable_ancestor(&self, path: &Path) -> Option<PathBuf> {
-        let RunAs::SystemUser { uid, gid, .. } = self else { return None };
+        let RunAs::SystemUser { uid, gid, .. } = self else {
+            return None;
+        };
         path.ancestors().skip(1).find_map(|dir| {
             let meta = std::fs::metadata(dir).ok()?;
             let mode = meta.mode();

@@ -1,4 +1,5 @@
-//! `GET /metrics`: Prometheus text exposition of request and pool metrics.
+//! `GET /metrics`: request and pool metrics in the OpenMetrics text format (which Prometheus
+//! scrapes natively).
 
 use crate::state::AppState;
 use axum::extract::State;
@@ -7,7 +8,7 @@ use axum::response::IntoResponse;
 
 #[utoipa::path(get, path = "/metrics", tag = "system",
     responses((status = 200, description = "Prometheus text format", body = String,
-               content_type = "text/plain; version=0.0.4")))]
+               content_type = "application/openmetrics-text")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],

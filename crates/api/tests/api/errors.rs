@@ -1,0 +1,64 @@
+//! Every error a client can cause is RFC 9457 problem+json with a stable code and the request id.
+
+use api::state::AppState;
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use serde_json::Value;
+use std::time::Duration;
+use testkit::TestApp;
+
+async fn problem(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    let request_id = response.headers()["x-request-id"].to_str().unwrap().to_string();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], status);
+    assert_eq!(body["request_id"], request_id.as_str());
+    assert_eq!(body["type"], format!("urn:palisade:error:{}", body["code"].as_str().unwrap()));
+    assert!(body["title"].is_string() && body["detail"].is_string());
+    (status, body)
+}
+
+#[tokio::test]
+async fn an_unknown_route_is_a_404_problem() {
+    let app = TestApp::spawn().await;
+    let (status, body) = problem(app.get("/v1/nothing-here").await).await;
+    assert_eq!((status, body["code"].as_str()), (404, Some("NOT_FOUND")));
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_405_problem_that_keeps_allow() {
+    let app = TestApp::spawn().await;
+    let response = app.client.delete(app.url("/healthz")).send().await.unwrap();
+    assert!(response.headers()["allow"].to_str().unwrap().contains("GET"));
+    let (status, body) = problem(response).await;
+    assert_eq!((status, body["code"].as_str()), (405, Some("METHOD_NOT_ALLOWED")));
+}
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_a_413_problem() {
+    let app = TestApp::spawn_with(|http| http.body_limit_bytes = 1024).await;
+    let response =
+        app.client.post(app.url("/healthz")).body(vec![b'x'; 4096]).send().await.unwrap();
+    let (status, body) = problem(response).await;
+    assert_eq!((status, body["code"].as_str()), (413, Some("PAYLOAD_TOO_LARGE")));
+}
+
+#[tokio::test]
+async fn a_request_that_runs_too_long_is_abandoned_with_a_503_problem() {
+    let app = TestApp::spawn().await;
+    let mut state: AppState = app.state.clone();
+    state.http.request_timeout = Duration::from_millis(100);
+    let slow = Router::new()
+        .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
+        .layer(from_fn_with_state(state.clone(), api::middleware::timeout::layer))
+        .layer(axum::middleware::from_fn(api::middleware::request_id::layer));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });
+
+    let response = reqwest::get(format!("http://{address}/slow")).await.unwrap();
+    let (status, body) = problem(response).await;
+    assert_eq!((status, body["code"].as_str()), (503, Some("REQUEST_TIMEOUT")));
+}

@@ -1,0 +1,7 @@
+//! HTTP-level tests of the API through `TestApp` (one test binary for the crate).
+
+// Tests fail by panicking; helpers unwrap for the same reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod errors;
+mod system;

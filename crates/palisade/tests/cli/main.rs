@@ -1,0 +1,10 @@
+//! Tests of the `palisade` binary as an operator runs it: a real process, a real embedded
+//! cluster in a temp data_dir, real TLS.
+
+// Tests fail by panicking; helpers unwrap for the same reason.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod admin;
+mod config;
+mod process;
+mod serve;
