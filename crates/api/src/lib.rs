@@ -4,11 +4,14 @@
 //! Handlers are thin: parse, authorize, call a service, map the result. Domain logic and SQL live
 //! in the domain crates and `platform`; this crate must not grow any.
 
+pub mod auth;
 pub mod error;
 pub mod extract;
+mod identity_errors;
 pub mod metrics;
 pub mod middleware;
 pub mod openapi;
+pub mod rate_limit;
 pub mod router;
 pub mod routes;
 pub mod state;

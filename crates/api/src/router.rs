@@ -2,7 +2,8 @@
 //! the middleware stack in its order.
 
 use crate::error::ApiError;
-use crate::middleware::{problem_fallback, request_id, security_headers, timeout, trace};
+use crate::auth::authenticate;
+use crate::middleware::{problem_fallback, rate_limit, request_id, security_headers, timeout, trace};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -16,7 +17,10 @@ use utoipa_swagger_ui::SwaggerUi;
 
 /// The OpenAPI document and the router it describes.
 pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(routes::system::routes()).split_for_parts()
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(routes::system::routes())
+        .merge(routes::auth::routes())
+        .split_for_parts()
 }
 
 pub fn router(state: AppState) -> Router {
@@ -28,6 +32,8 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(state.http.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(state.http.body_limit_bytes))
         .layer(from_fn_with_state(state.clone(), timeout::layer))
+        .layer(from_fn_with_state(state.clone(), rate_limit::layer))
+        .layer(from_fn_with_state(state.clone(), authenticate))
         .layer(from_fn(problem_fallback::layer));
     let app = security_headers::apply(app, state.http.https);
     app.layer(from_fn_with_state(state.clone(), trace::layer))

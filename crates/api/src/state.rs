@@ -1,6 +1,9 @@
-//! What every handler can reach: the database and the HTTP settings. Cheap to clone.
+//! What every handler can reach: the database, identity, the rate limiter and the HTTP settings.
+//! Cheap to clone.
 
 use crate::metrics::Metrics;
+use crate::rate_limit::{RateLimiter, RateLimits};
+use identity::Identity;
 use platform::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,12 +19,20 @@ pub struct HttpSettings {
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
+    pub identity: Identity,
+    pub limiter: RateLimiter,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(db: Db, http: HttpSettings) -> Self {
-        Self { db, http, metrics: Arc::new(Metrics::new()) }
+    pub fn new(identity: Identity, http: HttpSettings, limits: RateLimits) -> Self {
+        Self {
+            db: identity.db().clone(),
+            identity,
+            limiter: RateLimiter::new(limits),
+            http,
+            metrics: Arc::new(Metrics::new()),
+        }
     }
 }

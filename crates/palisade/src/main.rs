@@ -9,6 +9,7 @@ mod redirect;
 mod serve;
 mod settings;
 mod tls;
+mod wiring;
 
 use clap::Parser;
 use std::process::ExitCode;

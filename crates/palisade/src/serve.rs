@@ -3,29 +3,26 @@
 //! in-flight requests, then closes the pool and stops the embedded cluster.
 
 use crate::database::{Database, Migrations};
-use crate::{redirect, tls};
-use api::{AppState, HttpSettings};
+use crate::{redirect, tls, wiring};
+use api::rate_limit::RateLimits;
 use axum_server::Handle;
 use platform::config::Config;
 use std::net::SocketAddr;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    let limits = wiring::rate_limits(&config)?;
     let database = Database::open(&config, Migrations::ApplyIfOwner).await?;
-    let served = serve(&config, &database).await;
+    let served = serve(&config, &database, limits).await;
     database.close().await;
     served
 }
 
-async fn serve(config: &Config, database: &Database) -> anyhow::Result<()> {
+async fn serve(config: &Config, database: &Database, limits: RateLimits) -> anyhow::Result<()> {
     let https = !config.tls.behind_proxy;
-    let state = AppState::new(
-        database.app.clone(),
-        HttpSettings {
-            body_limit_bytes: config.http.body_limit_bytes,
-            request_timeout: config.http.request_timeout,
-            https,
-        },
-    );
+    let identity = wiring::identity(config, database.app.clone()).await?;
+    wiring::bootstrap(config, &identity).await?;
+    tokio::spawn(identity.clone().listen_for_changes());
+    let state = wiring::app_state(config, identity, limits);
     let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle: Handle<SocketAddr> = Handle::new();
     let redirect_handle: Handle<SocketAddr> = Handle::new();

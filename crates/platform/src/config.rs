@@ -28,6 +28,24 @@ pub struct Config {
     pub http: HttpConfig,
     pub tls: TlsConfig,
     pub log: LogConfig,
+    pub auth: AuthConfig,
+    /// Rate limits by name (`auth_per_ip`, `general_per_principal`, …) as `N/s`, `N/min` or
+    /// `N/h` with an optional `:burst`; parsed by the API, which owns the limiter.
+    pub rate_limits: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct AuthConfig {
+    /// Whether `POST /v1/auth/register` accepts new accounts.
+    pub registration: bool,
+    /// HMAC key for access tokens (at least 32 bytes); generated into the database when unset.
+    pub jwt_secret: Option<Secret<String>>,
+    /// Pepper of API-key digests (at least 32 bytes); generated into the database when unset.
+    pub api_key_pepper: Option<Secret<String>>,
+    /// The global administrator created on first start.
+    pub admin_email: String,
+    /// Their password; generated and printed once when unset.
+    pub admin_password: Option<Secret<String>>,
 }
 
 #[derive(Clone, Debug)]
@@ -150,6 +168,26 @@ impl Config {
                 filter: src.string("log.filter", &["PALISADE_LOG", "RUST_LOG"], "info"),
                 format: src.log_format("log.format", &["PALISADE_LOG_FORMAT"]),
             },
+            auth: AuthConfig {
+                registration: src.boolean("auth.registration", &["PALISADE_AUTH_REGISTRATION"], false),
+                jwt_secret: src
+                    .secret_of_at_least_32("auth.jwt_secret", &["PALISADE_AUTH_JWT_SECRET"])
+                    .map(Secret::new),
+                api_key_pepper: src
+                    .secret_of_at_least_32("auth.api_key_pepper", &["PALISADE_AUTH_API_KEY_PEPPER"])
+                    .map(Secret::new),
+                admin_email: src.string("auth.admin_email", &["PALISADE_ADMIN_EMAIL"], "admin@localhost"),
+                admin_password: src
+                    .optional_string("auth.admin_password", &["PALISADE_ADMIN_PASSWORD"])
+                    .map(Secret::new),
+            },
+            rate_limits: RATE_LIMIT_NAMES
+                .iter()
+                .filter_map(|(name, env)| {
+                    src.optional_string(&format!("rate_limits.{name}"), &[env])
+                        .map(|value| (name.to_string(), value))
+                })
+                .collect(),
         };
         if config.tls.cert_file.is_some() != config.tls.key_file.is_some() {
             src.error(
@@ -162,6 +200,16 @@ impl Config {
         Ok(config)
     }
 }
+
+/// The configurable rate limits and their environment variables.
+pub const RATE_LIMIT_NAMES: [(&str, &str); 6] = [
+    ("auth_per_ip", "PALISADE_RATE_LIMITS_AUTH_PER_IP"),
+    ("auth_per_account", "PALISADE_RATE_LIMITS_AUTH_PER_ACCOUNT"),
+    ("general_per_ip", "PALISADE_RATE_LIMITS_GENERAL_PER_IP"),
+    ("general_per_principal", "PALISADE_RATE_LIMITS_GENERAL_PER_PRINCIPAL"),
+    ("bulk_per_principal", "PALISADE_RATE_LIMITS_BULK_PER_PRINCIPAL"),
+    ("expensive_per_principal", "PALISADE_RATE_LIMITS_EXPENSIVE_PER_PRINCIPAL"),
+];
 
 #[cfg(test)]
 mod tests;

@@ -58,10 +58,17 @@ impl Db {
 #[tracing::instrument(skip(pool), err)]
 pub async fn tenant_tx(pool: &PgPool, tenant: TenantId) -> Result<TenantTx, DbError> {
     let mut tx = pool.begin().await.map_err(DbError::Unavailable)?;
+    set_tenant(&mut tx, tenant).await.map_err(|e| anyhow::Error::new(e).context("setting app.tenant_id"))?;
+    Ok(tx)
+}
+
+/// Moves an open transaction to another tenant's scope: for the few operations that must write
+/// in two scopes atomically (creating a tenant writes a platform audit row and the tenant's own
+/// rows). Everything written before stays committed-or-not with the rest.
+pub async fn set_tenant(tx: &mut TenantTx, tenant: TenantId) -> Result<(), sqlx::Error> {
     sqlx::query("select set_config('app.tenant_id', $1, true)")
         .bind(tenant.to_string())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
-        .map_err(|e| anyhow::Error::new(e).context("setting app.tenant_id"))?;
-    Ok(tx)
+        .map(|_| ())
 }

@@ -13,6 +13,6 @@ pub mod outbound;
 pub mod pg;
 pub mod secret;
 
-pub use db::{Db, DbError, TenantTx, tenant_tx};
+pub use db::{Db, DbError, TenantTx, set_tenant, tenant_tx};
 pub use ids::{IdParseError, TenantId, UserId};
 pub use secret::Secret;

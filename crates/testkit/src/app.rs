@@ -1,9 +1,26 @@
-//! `TestApp`: the real router on an ephemeral loopback port, its own database, and a client.
+//! `TestApp`: the real router on an ephemeral loopback port, its own database, a bootstrapped
+//! global administrator, and a client.
 
 use crate::cluster::{TestDb, test_db};
+use api::rate_limit::RateLimits;
 use api::{AppState, HttpSettings};
+use identity::password::HashCost;
+use identity::{Identity, IdentitySettings};
+use platform::Secret;
+use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
+
+/// The administrator every `TestApp` starts with.
+pub const ADMIN_EMAIL: &str = "admin@palisade.test";
+pub const ADMIN_PASSWORD: &str = "correct-horse-battery-staple-42";
+
+/// What a test may change before the app starts.
+pub struct TestConfig {
+    pub http: HttpSettings,
+    pub limits: RateLimits,
+    pub identity: IdentitySettings,
+}
 
 pub struct TestApp {
     pub address: SocketAddr,
@@ -17,16 +34,27 @@ impl TestApp {
         Self::spawn_with(|_| {}).await
     }
 
-    /// Like `spawn`, after letting the test adjust the HTTP settings.
-    pub async fn spawn_with(adjust: impl FnOnce(&mut HttpSettings)) -> TestApp {
+    /// Like `spawn`, after letting the test adjust the configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut TestConfig)) -> TestApp {
+        crate::logs::capture();
         let db = test_db().await;
-        let mut http = HttpSettings {
-            body_limit_bytes: 1024 * 1024,
-            request_timeout: Duration::from_secs(30),
-            https: true,
+        let mut config = TestConfig {
+            http: HttpSettings {
+                body_limit_bytes: 1024 * 1024,
+                request_timeout: Duration::from_secs(30),
+                https: true,
+            },
+            limits: RateLimits::unlimited(),
+            identity: IdentitySettings::new(HashCost::Fast),
         };
-        adjust(&mut http);
-        let state = AppState::new(db.app.clone(), http);
+        adjust(&mut config);
+        let identity = Identity::start(db.app.clone(), config.identity).await.expect("start identity");
+        identity
+            .bootstrap(ADMIN_EMAIL, Some(&Secret::new(ADMIN_PASSWORD.to_string())))
+            .await
+            .expect("bootstrap the administrator");
+        tokio::spawn(identity.clone().listen_for_changes());
+        let state = AppState::new(identity, config.http, config.limits);
         let router = api::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let address = listener.local_addr().expect("local address");
@@ -48,4 +76,41 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("send request")
     }
+
+    /// `GET` with a bearer credential.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("send request")
+    }
+
+    /// A request with a JSON body and a bearer credential.
+    pub async fn send_as(&self, method: reqwest::Method, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.client.request(method, self.url(path)).bearer_auth(token).json(body).send().await.expect("send request")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.send_as(reqwest::Method::POST, token, path, body).await
+    }
+
+    /// Logs in and returns the whole token response; panics unless it answers 200.
+    pub async fn login(&self, email: &str, password: &str, tenant: Option<&str>) -> Value {
+        let response = self
+            .client
+            .post(self.url("/v1/auth/login"))
+            .json(&json!({ "email": email, "password": password, "tenant": tenant }))
+            .send()
+            .await
+            .expect("send login");
+        assert_eq!(response.status(), 200, "login of {email} failed");
+        response.json().await.expect("login body")
+    }
+
+    /// An access token of the bootstrapped global administrator (in the default tenant).
+    pub async fn admin_token(&self) -> String {
+        access_token(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD, None).await)
+    }
+}
+
+/// The `access_token` of a token response.
+pub fn access_token(tokens: &Value) -> String {
+    tokens["access_token"].as_str().expect("access_token").to_string()
 }

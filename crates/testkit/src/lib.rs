@@ -13,6 +13,7 @@
 
 mod app;
 mod cluster;
+pub mod logs;
 
-pub use app::TestApp;
+pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, TestConfig, access_token};
 pub use cluster::{TestDb, test_db};

@@ -3,6 +3,7 @@
 //! limit. Each layer is one file.
 
 pub mod problem_fallback;
+pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;
 pub mod timeout;

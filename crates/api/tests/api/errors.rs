@@ -38,7 +38,7 @@ async fn a_wrong_method_is_a_405_problem_that_keeps_allow() {
 
 #[tokio::test]
 async fn a_body_over_the_limit_is_a_413_problem() {
-    let app = TestApp::spawn_with(|http| http.body_limit_bytes = 1024).await;
+    let app = TestApp::spawn_with(|config| config.http.body_limit_bytes = 1024).await;
     let response =
         app.client.post(app.url("/healthz")).body(vec![b'x'; 4096]).send().await.unwrap();
     let (status, body) = problem(response).await;

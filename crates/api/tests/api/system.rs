@@ -101,7 +101,7 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn hsts_is_not_sent_when_tls_is_terminated_elsewhere() {
-    let app = TestApp::spawn_with(|http| http.https = false).await;
+    let app = TestApp::spawn_with(|config| config.http.https = false).await;
     assert!(app.get("/healthz").await.headers().get("strict-transport-security").is_none());
 }
 

@@ -128,6 +128,21 @@ impl<'a> Source<'a> {
         self.parsed(key, env, None, |s| non_empty(s).map(Some))
     }
 
+    pub(super) fn secret_of_at_least_32(&mut self, key: &str, env: &[&'a str]) -> Option<String> {
+        match self.raw(key, env) {
+            None => None,
+            Some((text, origin)) if text.len() >= 32 => {
+                let _ = origin;
+                Some(text)
+            }
+            Some((_, origin)) => {
+                // The value is a secret: the message must not repeat it.
+                self.error(key, origin, "must be at least 32 bytes long");
+                None
+            }
+        }
+    }
+
     pub(super) fn path(&mut self, key: &str, env: &[&'a str], default: &str) -> PathBuf {
         PathBuf::from(self.string(key, env, default))
     }

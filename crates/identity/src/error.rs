@@ -1,0 +1,123 @@
+//! Errors of identity's use cases. Each says what went wrong in domain terms; the api crate alone
+//! maps them to HTTP statuses and stable codes. Unexpected failures carry their cause for the log.
+
+/// Authenticating a request (bearer token or API key) failed. Deliberately coarse: the client
+/// learns that its credential is not accepted, not why (except that an access token expired,
+/// which tells it to refresh).
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    #[error("no credential was presented")]
+    Missing,
+    #[error("the access token has expired")]
+    Expired,
+    #[error("the credential is not valid")]
+    Invalid,
+    #[error("X-Tenant-Id is only allowed to global administrators")]
+    TenantOverrideRefused,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Logging in failed. Unknown email, wrong password, blocked user and suspended tenant are the
+/// same error on purpose.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("invalid email or password")]
+    InvalidCredentials,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    #[error("the refresh token is not valid")]
+    Invalid,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+/// Why a change was refused because of the current state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Conflict {
+    SlugTaken,
+    EmailTaken,
+    AlreadyMember,
+    UserProtected,
+    RoleLocked,
+    TenantSuspended,
+}
+
+/// Managing tenants, users, roles and API keys.
+#[derive(Debug, thiserror::Error)]
+pub enum ManageError {
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Conflict { conflict: Conflict, message: String },
+    #[error("{field}: {message}")]
+    Invalid { field: &'static str, code: &'static str, message: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("registration is disabled on this installation")]
+    RegistrationDisabled,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ManageError {
+    pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        ManageError::Invalid { field, code, message: message.into() }
+    }
+
+    pub fn conflict(conflict: Conflict, message: impl Into<String>) -> Self {
+        ManageError::Conflict { conflict, message: message.into() }
+    }
+}
+
+impl From<sqlx::Error> for ManageError {
+    fn from(e: sqlx::Error) -> Self {
+        ManageError::Unexpected(e.into())
+    }
+}
+
+impl From<platform::DbError> for ManageError {
+    fn from(e: platform::DbError) -> Self {
+        ManageError::Unexpected(e.into())
+    }
+}
+
+impl From<sqlx::Error> for LoginError {
+    fn from(e: sqlx::Error) -> Self {
+        LoginError::Unexpected(e.into())
+    }
+}
+
+impl From<platform::DbError> for LoginError {
+    fn from(e: platform::DbError) -> Self {
+        LoginError::Unexpected(e.into())
+    }
+}
+
+impl From<sqlx::Error> for RefreshError {
+    fn from(e: sqlx::Error) -> Self {
+        RefreshError::Unexpected(e.into())
+    }
+}
+
+impl From<platform::DbError> for RefreshError {
+    fn from(e: platform::DbError) -> Self {
+        RefreshError::Unexpected(e.into())
+    }
+}
+
+impl From<sqlx::Error> for AuthError {
+    fn from(e: sqlx::Error) -> Self {
+        AuthError::Unexpected(e.into())
+    }
+}
+
+impl From<platform::DbError> for AuthError {
+    fn from(e: platform::DbError) -> Self {
+        AuthError::Unexpected(e.into())
+    }
+}

@@ -1,0 +1,64 @@
+//! `Principal`: who is making this request, in which tenant, with which permissions. Built by
+//! `Identity::authenticate` and handed to every service call; services write audit rows through
+//! it so that the actor is always the authenticated one.
+
+use crate::permissions::{Permission, PermissionSet, Role};
+use platform::audit::{Actor, AuditEntry, RequestContext};
+use platform::{TenantId, UserId};
+use serde_json::json;
+use uuid::Uuid;
+
+/// How the principal proved who it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Credential {
+    /// `session` is the refresh-token family the token was issued with.
+    AccessToken { jti: Uuid, expires_at: i64, session: Uuid },
+    ApiKey { id: Uuid },
+}
+
+#[derive(Clone, Debug)]
+pub struct Principal {
+    /// The user behind the request; for an API key, the user who created it (if still known).
+    pub user: Option<UserId>,
+    pub tenant: TenantId,
+    /// The user's role in `tenant`; `None` for API keys, which carry scopes instead.
+    pub role: Option<Role>,
+    pub permissions: PermissionSet,
+    pub credential: Credential,
+    pub is_global_admin: bool,
+    /// Set when a global administrator acts in another tenant with `X-Tenant-Id`: their own tenant.
+    pub acting_from: Option<TenantId>,
+}
+
+impl Principal {
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
+    pub fn actor(&self) -> Actor {
+        match (&self.credential, self.user) {
+            (Credential::ApiKey { id }, _) => Actor::ApiKey(*id),
+            (Credential::AccessToken { .. }, Some(user)) => Actor::User(user),
+            (Credential::AccessToken { .. }, None) => Actor::System,
+        }
+    }
+
+    /// An audit entry by this principal. A global administrator acting in another tenant is
+    /// recorded with both tenants.
+    pub fn audit<'a>(
+        &self,
+        context: &'a RequestContext,
+        action: &'a str,
+        target_type: &'a str,
+        target_id: Option<String>,
+        mut summary: serde_json::Value,
+    ) -> AuditEntry<'a> {
+        if let (Some(home), Some(object)) = (self.acting_from, summary.as_object_mut()) {
+            object.insert(
+                "acting_admin".into(),
+                json!({ "user_id": self.user, "home_tenant_id": home, "via": "X-Tenant-Id" }),
+            );
+        }
+        AuditEntry { actor: self.actor(), action, target_type, target_id, context, summary }
+    }
+}

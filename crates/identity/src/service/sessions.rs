@@ -1,0 +1,209 @@
+//! Sessions: login, refresh-token rotation with replay detection, logout, tenant switching.
+//!
+//! A login starts a token family: one refresh token at a time is live; refreshing spends it and
+//! issues the next. Presenting a spent token means it was copied, so the whole family is revoked.
+//! Access tokens carry the family id (`sid`) so that logout ends exactly this session.
+
+use super::Identity;
+use super::changes::{Change, announce};
+use crate::credentials::RefreshToken;
+use crate::error::{LoginError, RefreshError};
+use crate::permissions::Role;
+use crate::principal::{Credential, Principal};
+use crate::store::{auth, sessions};
+use chrono::{DateTime, Utc};
+use platform::audit::{self, Actor, AuditEntry, RequestContext};
+use platform::{Secret, TenantId, TenantTx, UserId};
+use serde_json::json;
+use uuid::Uuid;
+
+/// What a successful login, refresh or tenant switch hands the client.
+#[derive(Debug)]
+pub struct TokenPair {
+    pub access_token: Secret<String>,
+    pub refresh_token: Secret<String>,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+}
+
+impl Identity {
+    /// Logs a user in to `tenant` (id or slug; default: their first active tenant).
+    #[tracing::instrument(skip(self, context, email, password))]
+    pub async fn login(
+        &self,
+        context: &RequestContext,
+        email: &str,
+        password: &Secret<String>,
+        tenant: Option<&str>,
+    ) -> Result<TokenPair, LoginError> {
+        let mut conn = self.db().pool().acquire().await?;
+        let user = auth::user_by_email(&mut conn, email.trim()).await?;
+        drop(conn);
+        // Always verify, against a dummy hash when the user is unknown, so that timing does not
+        // tell which emails exist.
+        let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
+        let verified = self.hasher().verify(password.expose(), hash).await?;
+        let user = match user {
+            Some(user) if verified && user.status == "active" => user,
+            _ => return Err(LoginError::InvalidCredentials),
+        };
+        let tenant = self.choose_tenant(user.id, tenant).await?.ok_or(LoginError::InvalidCredentials)?;
+        let (role, _) = self.membership(tenant, user.id).await.map_err(|e| anyhow::anyhow!(e))?
+            .ok_or(LoginError::InvalidCredentials)?;
+        let mut tx = self.db().tenant_tx(tenant).await?;
+        let pair = self.start_family(&mut tx, tenant, user.id, role).await?;
+        let entry = AuditEntry {
+            actor: Actor::User(user.id),
+            action: "session.login",
+            target_type: "user",
+            target_id: Some(user.id.to_string()),
+            context,
+            summary: json!({ "email": user.email }),
+        };
+        audit::record(&mut tx, tenant, &entry).await?;
+        tx.commit().await?;
+        Ok(pair)
+    }
+
+    /// Spends `presented` and issues the next pair of its family; a spent or revoked token
+    /// revokes the family.
+    #[tracing::instrument(skip(self, context, presented))]
+    pub async fn refresh(&self, context: &RequestContext, presented: &str) -> Result<TokenPair, RefreshError> {
+        let token = RefreshToken::parse(presented).map_err(|_| RefreshError::Invalid)?;
+        let tenant = token.tenant();
+        if self.tenant_status(tenant).await.map_err(|e| anyhow::anyhow!(e))?.is_none() {
+            return Err(RefreshError::Invalid);
+        }
+        let mut tx = self.db().tenant_tx(tenant).await?;
+        let record = sessions::refresh_for_update(&mut tx, tenant, &token.hash())
+            .await?
+            .ok_or(RefreshError::Invalid)?;
+        if record.spent_at.is_some() || record.revoked_at.is_some() {
+            let revoked = sessions::revoke_family(&mut tx, tenant, record.family_id).await?;
+            let entry = AuditEntry {
+                actor: Actor::User(record.user_id),
+                action: "session.refresh_reuse",
+                target_type: "token_family",
+                target_id: Some(record.family_id.to_string()),
+                context,
+                summary: json!({ "revoked_tokens": revoked, "outcome": "family revoked" }),
+            };
+            audit::record(&mut tx, tenant, &entry).await?;
+            tx.commit().await?;
+            tracing::warn!(family = %record.family_id, "spent refresh token presented; family revoked");
+            return Err(RefreshError::Invalid);
+        }
+        if record.expires_at <= Utc::now() {
+            return Err(RefreshError::Invalid);
+        }
+        let user = self.user(record.user_id).await.map_err(|e| anyhow::anyhow!(e))?;
+        let role = match (&user, self.membership(tenant, record.user_id).await.map_err(|e| anyhow::anyhow!(e))?) {
+            (Some(user), Some((role, status))) if user.status == "active" && status == "active" => role,
+            _ => return Err(RefreshError::Invalid),
+        };
+        if self.tenant_status(tenant).await.map_err(|e| anyhow::anyhow!(e))?.as_deref() != Some("active") {
+            return Err(RefreshError::Invalid);
+        }
+        sessions::spend(&mut tx, tenant, record.id).await?;
+        let pair = self.issue(&mut tx, tenant, record.user_id, role, record.family_id).await?;
+        let entry = AuditEntry {
+            actor: Actor::User(record.user_id),
+            action: "session.refresh",
+            target_type: "token_family",
+            target_id: Some(record.family_id.to_string()),
+            context,
+            summary: json!({}),
+        };
+        audit::record(&mut tx, tenant, &entry).await?;
+        tx.commit().await?;
+        Ok(pair)
+    }
+
+    /// Ends the principal's session: its access token is denied from now on and its refresh
+    /// family revoked.
+    #[tracing::instrument(skip(self, context, principal))]
+    pub async fn logout(&self, context: &RequestContext, principal: &Principal) -> Result<(), RefreshError> {
+        let Credential::AccessToken { jti, expires_at, session } = principal.credential else {
+            return Err(RefreshError::Invalid);
+        };
+        let expires_at = DateTime::from_timestamp(expires_at, 0).unwrap_or_else(Utc::now);
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        sessions::revoke_access_token(&mut tx, jti, expires_at).await?;
+        // A global administrator acting in another tenant has no session there.
+        let revoked = match principal.acting_from {
+            None => sessions::revoke_family(&mut tx, principal.tenant, session).await?,
+            Some(_) => 0,
+        };
+        announce(&mut tx, &Change::AccessToken(jti)).await?;
+        let entry = principal.audit(
+            context,
+            "session.logout",
+            "token_family",
+            Some(session.to_string()),
+            json!({ "revoked_refresh_tokens": revoked }),
+        );
+        audit::record(&mut tx, principal.tenant, &entry).await?;
+        tx.commit().await?;
+        self.forget(&Change::AccessToken(jti));
+        Ok(())
+    }
+
+    /// A new token pair in another tenant of the same user (a new family there).
+    #[tracing::instrument(skip(self, context, principal))]
+    pub async fn switch_tenant(
+        &self,
+        context: &RequestContext,
+        principal: &Principal,
+        target: &str,
+    ) -> Result<Option<TokenPair>, LoginError> {
+        let Some(user) = principal.user.filter(|_| matches!(principal.credential, Credential::AccessToken { .. })) else {
+            return Ok(None);
+        };
+        let Some(tenant) = self.choose_tenant(user, Some(target)).await? else { return Ok(None) };
+        let Some((role, _)) = self.membership(tenant, user).await.map_err(|e| anyhow::anyhow!(e))? else {
+            return Ok(None);
+        };
+        let mut tx = self.db().tenant_tx(tenant).await?;
+        let pair = self.start_family(&mut tx, tenant, user, role).await?;
+        let entry = principal.audit(
+            context,
+            "session.switch_tenant",
+            "tenant",
+            Some(tenant.to_string()),
+            json!({ "from_tenant_id": principal.tenant }),
+        );
+        audit::record(&mut tx, tenant, &entry).await?;
+        tx.commit().await?;
+        Ok(Some(pair))
+    }
+
+    /// The active tenant of `user` named by `wanted` (id or slug), or their first one.
+    async fn choose_tenant(&self, user: UserId, wanted: Option<&str>) -> Result<Option<TenantId>, LoginError> {
+        let mut tx = self.db().pool().begin().await?;
+        let tenants = auth::active_tenants_of(&mut tx, user).await?;
+        let chosen = match wanted {
+            None => tenants.first().copied(),
+            Some(text) => auth::tenant_by_id_or_slug(&mut tx, text.trim()).await?.filter(|t| tenants.contains(t)),
+        };
+        tx.commit().await?;
+        Ok(chosen)
+    }
+
+    async fn start_family(&self, tx: &mut TenantTx, tenant: TenantId, user: UserId, role: Role) -> sqlx::Result<TokenPair> {
+        self.issue(tx, tenant, user, role, Uuid::now_v7()).await
+    }
+
+    /// Issues an access token and the family's next refresh token.
+    async fn issue(&self, tx: &mut TenantTx, tenant: TenantId, user: UserId, role: Role, family: Uuid) -> sqlx::Result<TokenPair> {
+        let settings = &self.inner.settings;
+        let now = Utc::now();
+        let refresh = RefreshToken::generate(tenant);
+        sessions::insert_refresh(tx, tenant, family, user, &refresh.hash(), now + settings.refresh_ttl).await?;
+        let (access, _claims) = self.inner.jwt.issue(user, tenant, role.as_str(), family, settings.access_ttl, now);
+        Ok(TokenPair {
+            access_token: Secret::new(access),
+            refresh_token: Secret::new(refresh.expose().to_string()),
+            expires_in: settings.access_ttl.num_seconds(),
+        })
+    }
+}

@@ -1,0 +1,136 @@
+//! Look-ups on the authentication path: a user by email or id, a tenant's status, a membership,
+//! a user's memberships (through the `memberships_self` policy) and an API key by prefix (through
+//! `api_keys_lookup`).
+
+use crate::permissions::Role;
+use chrono::{DateTime, Utc};
+use platform::{TenantId, UserId};
+use sqlx::{PgConnection, Row};
+use uuid::Uuid;
+
+/// A user row as login and authentication need it (global table).
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct UserRecord {
+    pub id: UserId,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: Option<String>,
+    pub status: String,
+    pub is_global_admin: bool,
+    pub is_protected: bool,
+    pub sessions_valid_after: DateTime<Utc>,
+}
+
+const USER_COLUMNS: &str = "id, email, display_name, password_hash, status, is_global_admin, \
+                            is_protected, sessions_valid_after";
+
+#[tracing::instrument(skip(conn, email))]
+pub async fn user_by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<UserRecord>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {USER_COLUMNS} from users where lower(email) = lower($1)"
+    )))
+    .bind(email)
+    .fetch_optional(conn)
+    .await
+}
+
+#[tracing::instrument(skip(conn))]
+pub async fn user_by_id(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Option<UserRecord>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("select {USER_COLUMNS} from users where id = $1")))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// `(status)` of a tenant (global table); `None` when it does not exist.
+#[tracing::instrument(skip(conn))]
+pub async fn tenant_status(conn: &mut PgConnection, tenant: TenantId) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select status from tenants where id = $1").bind(tenant).fetch_optional(conn).await
+}
+
+/// A tenant id from its id or slug (global table).
+#[tracing::instrument(skip(conn))]
+pub async fn tenant_by_id_or_slug(conn: &mut PgConnection, text: &str) -> sqlx::Result<Option<TenantId>> {
+    let by_id = TenantId::parse(text).ok();
+    sqlx::query_scalar("select id from tenants where id = $1 or slug = $2")
+        .bind(by_id)
+        .bind(text.to_ascii_lowercase())
+        .fetch_optional(conn)
+        .await
+}
+
+/// The user's role and membership status in the transaction's tenant.
+#[tracing::instrument(skip(conn))]
+pub async fn membership(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    user: UserId,
+) -> sqlx::Result<Option<(Role, String)>> {
+    let row = sqlx::query("select role, status from memberships where tenant_id = $1 and user_id = $2")
+        .bind(tenant)
+        .bind(user)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.and_then(|row| {
+        let role: String = row.get("role");
+        Role::parse(&role).map(|role| (role, row.get("status")))
+    }))
+}
+
+/// The tenants where `user` has an active membership in an active tenant, oldest first. Runs in
+/// a transaction that set `app.user_id` (see `memberships_self`).
+#[tracing::instrument(skip(conn))]
+pub async fn active_tenants_of(conn: &mut PgConnection, user: UserId) -> sqlx::Result<Vec<TenantId>> {
+    sqlx::query("select set_config('app.user_id', $1, true)")
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_scalar(
+        "select m.tenant_id from memberships m join tenants t on t.id = m.tenant_id
+          where m.user_id = $1 and m.status = 'active' and t.status = 'active'
+          order by m.created_at, m.tenant_id",
+    )
+    .bind(user)
+    .fetch_all(conn)
+    .await
+}
+
+/// What authentication needs to know about an API key.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct ApiKeyRecord {
+    pub tenant_id: TenantId,
+    pub id: Uuid,
+    pub key_digest: Vec<u8>,
+    pub scopes: Vec<String>,
+    pub created_by: Option<UserId>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub last_used_at: Option<DateTime<Utc>>,
+}
+
+/// The API key with this prefix, whatever its tenant (through `api_keys_lookup`).
+#[tracing::instrument(skip(conn))]
+pub async fn api_key_by_prefix(conn: &mut PgConnection, prefix: &str) -> sqlx::Result<Option<ApiKeyRecord>> {
+    sqlx::query("select set_config('app.api_key_prefix', $1, true)")
+        .bind(prefix)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_as(
+        "select tenant_id, id, key_digest, scopes, created_by, expires_at, revoked_at, last_used_at
+           from api_keys where prefix = $1",
+    )
+    .bind(prefix)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Records that an API key was used (called at most about once a minute per key).
+#[tracing::instrument(skip(conn))]
+pub async fn touch_api_key(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> sqlx::Result<()> {
+    sqlx::query("update api_keys set last_used_at = now() where tenant_id = $1 and id = $2")
+        .bind(tenant)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

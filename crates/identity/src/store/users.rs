@@ -1,0 +1,58 @@
+//! The `users` table (global) and `memberships` (tenant-owned).
+
+use crate::error::{Conflict, ManageError};
+use crate::model::Email;
+use crate::permissions::Role;
+use platform::{TenantId, UserId};
+use sqlx::PgConnection;
+
+/// Inserts a user; a taken email is an `EmailTaken` conflict.
+#[tracing::instrument(skip(conn, password_hash))]
+pub async fn insert_user(
+    conn: &mut PgConnection,
+    id: UserId,
+    email: &Email,
+    display_name: &str,
+    password_hash: Option<&str>,
+    global_admin: bool,
+) -> Result<(), ManageError> {
+    sqlx::query(
+        "insert into users (id, email, display_name, password_hash, is_global_admin, is_protected)
+         values ($1, $2, $3, $4, $5, $5)",
+    )
+    .bind(id)
+    .bind(email.as_str())
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(global_admin)
+    .execute(conn)
+    .await
+    .map_err(|e| match e.as_database_error().and_then(|d| d.constraint()) {
+        Some("users_email_key") => ManageError::conflict(Conflict::EmailTaken, "a user with this email already exists"),
+        _ => ManageError::Unexpected(e.into()),
+    })?;
+    Ok(())
+}
+
+/// Adds `user` to the transaction's tenant; an existing membership is `AlreadyMember`.
+#[tracing::instrument(skip(conn))]
+pub async fn insert_membership(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    user: UserId,
+    role: Role,
+) -> Result<(), ManageError> {
+    sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)")
+        .bind(tenant)
+        .bind(user)
+        .bind(role.as_str())
+        .execute(conn)
+        .await
+        .map_err(|e| match e.as_database_error().and_then(|d| d.constraint()) {
+            Some("memberships_pkey") => {
+                ManageError::conflict(Conflict::AlreadyMember, "the user is already a member of this tenant")
+            }
+            _ => ManageError::Unexpected(e.into()),
+        })?;
+    Ok(())
+}

@@ -1,0 +1,69 @@
+//! Builds the long-lived services from the configuration: identity (with first-start
+//! bootstrap), the rate limits, and the application state the router serves.
+
+use api::rate_limit::{Rate, RateLimits};
+use api::{AppState, HttpSettings};
+use identity::password::HashCost;
+use identity::service::bootstrap::BootstrapOutcome;
+use identity::{Identity, IdentitySettings};
+use platform::config::Config;
+use platform::{Db, Secret};
+
+pub async fn identity(config: &Config, db: Db) -> anyhow::Result<Identity> {
+    let mut settings = IdentitySettings::new(HashCost::Owasp);
+    settings.registration_enabled = config.auth.registration;
+    settings.jwt_secret = config.auth.jwt_secret.as_ref().map(|s| Secret::new(s.expose().as_bytes().to_vec()));
+    settings.api_key_pepper =
+        config.auth.api_key_pepper.as_ref().map(|s| Secret::new(s.expose().as_bytes().to_vec()));
+    Identity::start(db, settings).await
+}
+
+/// Creates the first administrator on an empty installation and tells the operator once.
+pub async fn bootstrap(config: &Config, identity: &Identity) -> anyhow::Result<()> {
+    let outcome = identity.bootstrap(&config.auth.admin_email, config.auth.admin_password.as_ref()).await?;
+    if let BootstrapOutcome::Created { email, tenant, generated_password } = outcome {
+        tracing::info!(%email, %tenant, "created the first global administrator and the default tenant");
+        if let Some(password) = generated_password {
+            // Printed to the terminal, never logged: logs are often shipped elsewhere.
+            eprintln!(
+                "\n  Palisade created the first administrator.\n    email:    {email}\n    password: {}\n  \
+                 It is shown this once; change it after logging in.\n",
+                password.expose()
+            );
+        }
+    }
+    Ok(())
+}
+
+pub fn rate_limits(config: &Config) -> anyhow::Result<RateLimits> {
+    let mut limits = RateLimits::default();
+    let mut errors = Vec::new();
+    for (name, text) in &config.rate_limits {
+        let slot = match name.as_str() {
+            "auth_per_ip" => &mut limits.auth_per_ip,
+            "auth_per_account" => &mut limits.auth_per_account,
+            "general_per_ip" => &mut limits.general_per_ip,
+            "general_per_principal" => &mut limits.general_per_principal,
+            "bulk_per_principal" => &mut limits.bulk_per_principal,
+            "expensive_per_principal" => &mut limits.expensive_per_principal,
+            _ => continue,
+        };
+        match Rate::parse(text) {
+            Ok(rate) => *slot = rate,
+            Err(e) => errors.push(format!("rate_limits.{name}: `{text}` {e}")),
+        }
+    }
+    if errors.is_empty() { Ok(limits) } else { anyhow::bail!("invalid configuration:\n  - {}", errors.join("\n  - ")) }
+}
+
+pub fn app_state(config: &Config, identity: Identity, limits: RateLimits) -> AppState {
+    AppState::new(
+        identity,
+        HttpSettings {
+            body_limit_bytes: config.http.body_limit_bytes,
+            request_timeout: config.http.request_timeout,
+            https: !config.tls.behind_proxy,
+        },
+        limits,
+    )
+}
