@@ -18,7 +18,7 @@ create policy memberships_self on memberships for select
     using (user_id = (select nullif(current_setting('app.user_id', true), '')::uuid));
 
 -- access tokens issued before this instant are refused (admin revoke-sessions, password reset).
-alter table users add column sessions_valid_after timestamptz not null default '-infinity';
+alter table users add column sessions_valid_after timestamptz not null default '1970-01-01 00:00:00+00';
 
 -- the rbac matrix of each tenant: which permissions each role grants. seeded with the defaults
 -- when the tenant is created; edited with put /v1/roles; reset with post /v1/roles/reset.

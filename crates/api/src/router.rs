@@ -10,6 +10,7 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -20,6 +21,11 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::system::routes())
         .merge(routes::auth::routes())
+        .merge(routes::tenants::routes())
+        .merge(routes::users::routes())
+        .merge(routes::api_keys::routes())
+        .merge(routes::roles::routes())
+        .merge(routes::audit_log::routes())
         .split_for_parts()
 }
 
@@ -34,6 +40,9 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), timeout::layer))
         .layer(from_fn_with_state(state.clone(), rate_limit::layer))
         .layer(from_fn_with_state(state.clone(), authenticate))
+        // A panicking handler answers 500 (made problem+json below) instead of dropping the
+        // connection.
+        .layer(CatchPanicLayer::new())
         .layer(from_fn(problem_fallback::layer));
     let app = security_headers::apply(app, state.http.https);
     app.layer(from_fn_with_state(state.clone(), trace::layer))

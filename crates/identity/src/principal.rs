@@ -14,6 +14,8 @@ pub enum Credential {
     /// `session` is the refresh-token family the token was issued with.
     AccessToken { jti: Uuid, expires_at: i64, session: Uuid },
     ApiKey { id: Uuid },
+    /// An operator at the console (`palisade admin …`): trusted, audited as the system.
+    System,
 }
 
 #[derive(Clone, Debug)]
@@ -31,6 +33,19 @@ pub struct Principal {
 }
 
 impl Principal {
+    /// The operator running `palisade admin …` in `tenant`, with every permission.
+    pub fn system(tenant: TenantId) -> Principal {
+        Principal {
+            user: None,
+            tenant,
+            role: Some(Role::GLOBAL_ADMIN),
+            permissions: Permission::ALL.iter().copied().collect(),
+            credential: Credential::System,
+            is_global_admin: true,
+            acting_from: None,
+        }
+    }
+
     pub fn can(&self, permission: Permission) -> bool {
         self.permissions.contains(&permission)
     }
@@ -39,7 +54,8 @@ impl Principal {
         match (&self.credential, self.user) {
             (Credential::ApiKey { id }, _) => Actor::ApiKey(*id),
             (Credential::AccessToken { .. }, Some(user)) => Actor::User(user),
-            (Credential::AccessToken { .. }, None) => Actor::System,
+            (Credential::AccessToken { .. } | Credential::System, None) => Actor::System,
+            (Credential::System, Some(user)) => Actor::User(user),
         }
     }
 

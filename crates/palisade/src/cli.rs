@@ -1,6 +1,6 @@
-//! The command line: `serve`, `migrate` and `admin …`, each with `--help`.
+//! The command line: `serve`, `worker`, `migrate` and `admin …`, each with `--help`.
 
-use crate::{admin, database, serve};
+use crate::{admin, database, serve, worker};
 use clap::{Parser, Subcommand};
 use platform::config::Config;
 use std::path::PathBuf;
@@ -20,8 +20,15 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Run the HTTPS API (and its redirect listener) against the embedded or configured database.
-    Serve,
+    /// Run the HTTPS API (and its redirect listener) and the background job runner against the
+    /// embedded or configured database.
+    Serve {
+        /// Serve the API only; leave background jobs to `palisade worker` processes.
+        #[arg(long)]
+        no_workers: bool,
+    },
+    /// Run background jobs and schedules only (no API), until SIGINT or SIGTERM.
+    Worker,
     /// Apply pending database migrations, then exit.
     Migrate,
     /// Administrative tasks.
@@ -33,7 +40,10 @@ pub enum Command {
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match command {
-        Command::Serve => serve::run(config).await.map(|()| ExitCode::SUCCESS),
+        Command::Serve { no_workers } => {
+            serve::run(config, !no_workers).await.map(|()| ExitCode::SUCCESS)
+        }
+        Command::Worker => worker::run(config).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate => {
             let database = database::Database::open(&config, database::Migrations::Apply).await?;
             println!("migrations applied");

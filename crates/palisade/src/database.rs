@@ -5,7 +5,7 @@
 use anyhow::Context;
 use platform::Db;
 use platform::config::Config;
-use platform::pg::{self, Cluster, Durability, PgBinaries, RunAs};
+use platform::pg::{self, Cluster, ClusterError, Durability, PgBinaries, RunAs};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
 
@@ -26,6 +26,20 @@ impl Database {
         match &config.database.url {
             None => Self::open_embedded(config).await,
             Some(url) => Self::open_external(config, url.expose(), migrations).await,
+        }
+    }
+
+    /// Like `open`, but when `palisade serve` already runs the embedded cluster of this data_dir,
+    /// connects to it instead of refusing: for operator commands.
+    pub async fn open_or_attach(config: &Config) -> anyhow::Result<Database> {
+        match Self::open(config, Migrations::ApplyIfOwner).await {
+            Err(e) if config.database.url.is_none() && is_already_running(&e) => {
+                let options = Cluster::running_elsewhere(&config.data_dir, pg::APP_ROLE, pg::DATABASE)
+                    .ok_or(e)?;
+                tracing::info!("attached to the embedded PostgreSQL of the running palisade");
+                Ok(Database { app: Db::connect_lazy(options, 4), cluster: None })
+            }
+            other => other,
         }
     }
 
@@ -99,7 +113,8 @@ impl Database {
         })
     }
 
-    /// Closes the pool and, for the embedded cluster, stops PostgreSQL cleanly.
+    /// Closes the pool and, for an embedded cluster this process started, stops PostgreSQL
+    /// cleanly.
     pub async fn close(self) {
         self.app.pool().close().await;
         if let Some(cluster) = self.cluster {
@@ -110,4 +125,8 @@ impl Database {
             }
         }
     }
+}
+
+fn is_already_running(error: &anyhow::Error) -> bool {
+    matches!(error.downcast_ref::<ClusterError>(), Some(ClusterError::AlreadyRunning { .. }))
 }

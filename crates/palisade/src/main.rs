@@ -10,6 +10,7 @@ mod serve;
 mod settings;
 mod tls;
 mod wiring;
+mod worker;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -1,6 +1,7 @@
-//! `palisade serve`: opens the database, serves the API over HTTPS (or plain HTTP behind a
-//! TLS-terminating proxy) plus the HTTP→HTTPS redirect listener, and on SIGINT/SIGTERM drains
-//! in-flight requests, then closes the pool and stops the embedded cluster.
+//! `palisade serve`: opens the database, starts the job runner (unless `--no-workers`), serves
+//! the API over HTTPS (or plain HTTP behind a TLS-terminating proxy) plus the HTTP→HTTPS redirect
+//! listener, and on SIGINT/SIGTERM drains in-flight requests and running jobs together, then
+//! closes the pool and stops the embedded cluster.
 
 use crate::database::{Database, Migrations};
 use crate::{redirect, tls, wiring};
@@ -9,11 +10,35 @@ use axum_server::Handle;
 use platform::config::Config;
 use std::net::SocketAddr;
 
-pub async fn run(config: Config) -> anyhow::Result<()> {
+pub async fn run(config: Config, workers: bool) -> anyhow::Result<()> {
     let limits = wiring::rate_limits(&config)?;
     let database = Database::open(&config, Migrations::ApplyIfOwner).await?;
-    let served = serve(&config, &database, limits).await;
+    let served = serve_with_workers(&config, &database, limits, workers).await;
     database.close().await;
+    served
+}
+
+async fn serve_with_workers(
+    config: &Config,
+    database: &Database,
+    limits: RateLimits,
+    workers: bool,
+) -> anyhow::Result<()> {
+    let runner = if workers {
+        // In the background: like the API, the server comes up while an external database is
+        // down or not migrated yet, and the runner starts as soon as it can (logging why not).
+        Some(wiring::job_runner(config, &database.app).stop_when(wait_for_signal()).spawn())
+    } else {
+        tracing::info!("--no-workers: background jobs are left to `palisade worker` processes");
+        None
+    };
+    let served = serve(config, database, limits).await;
+    if let Some(runner) = runner {
+        // Already stopping when a signal ended the server; asked here when it ended otherwise.
+        if let Err(e) = runner.shutdown().await {
+            tracing::error!(error = %e, "the job runner stopped with an error");
+        }
+    }
     served
 }
 
@@ -66,7 +91,8 @@ async fn shutdown_on_signal(handles: Vec<Handle<SocketAddr>>, grace: std::time::
     }
 }
 
-async fn wait_for_signal() {
+/// Completes on SIGINT or SIGTERM (each caller gets every signal).
+pub async fn wait_for_signal() {
     use tokio::signal::unix::{SignalKind, signal};
     match (signal(SignalKind::interrupt()), signal(SignalKind::terminate())) {
         (Ok(mut interrupt), Ok(mut terminate)) => {

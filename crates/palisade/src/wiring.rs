@@ -1,5 +1,5 @@
 //! Builds the long-lived services from the configuration: identity (with first-start
-//! bootstrap), the rate limits, and the application state the router serves.
+//! bootstrap), the rate limits, the application state the router serves, and the job runner.
 
 use api::rate_limit::{Rate, RateLimits};
 use api::{AppState, HttpSettings};
@@ -7,6 +7,7 @@ use identity::password::HashCost;
 use identity::service::bootstrap::BootstrapOutcome;
 use identity::{Identity, IdentitySettings};
 use platform::config::Config;
+use platform::jobs::{JobRunner, JobRunnerBuilder};
 use platform::{Db, Secret};
 
 pub async fn identity(config: &Config, db: Db) -> anyhow::Result<Identity> {
@@ -66,4 +67,12 @@ pub fn app_state(config: &Config, identity: Identity, limits: RateLimits) -> App
         },
         limits,
     )
+}
+
+/// The job runner of `serve` and `worker`: every capability registers its jobs and schedules
+/// here as it lands, so that both commands run the same set.
+pub fn job_runner(config: &Config, db: &Db) -> JobRunnerBuilder {
+    JobRunner::builder(db)
+        .concurrency(config.jobs.concurrency)
+        .shutdown_grace(config.jobs.shutdown_grace)
 }

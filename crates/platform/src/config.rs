@@ -29,6 +29,7 @@ pub struct Config {
     pub tls: TlsConfig,
     pub log: LogConfig,
     pub auth: AuthConfig,
+    pub jobs: JobsConfig,
     /// Rate limits by name (`auth_per_ip`, `general_per_principal`, …) as `N/s`, `N/min` or
     /// `N/h` with an optional `:burst`; parsed by the API, which owns the limiter.
     pub rate_limits: Vec<(String, String)>,
@@ -46,6 +47,16 @@ pub struct AuthConfig {
     pub admin_email: String,
     /// Their password; generated and printed once when unset.
     pub admin_password: Option<Secret<String>>,
+}
+
+/// The background job runner of `palisade serve` and `palisade worker`.
+#[derive(Clone, Debug)]
+pub struct JobsConfig {
+    /// Jobs one process runs at once.
+    pub concurrency: usize,
+    /// How long, on SIGINT or SIGTERM, running jobs may finish before they are interrupted (and
+    /// re-queued without using an attempt).
+    pub shutdown_grace: Duration,
 }
 
 #[derive(Clone, Debug)]
@@ -180,6 +191,15 @@ impl Config {
                 admin_password: src
                     .optional_string("auth.admin_password", &["PALISADE_ADMIN_PASSWORD"])
                     .map(Secret::new),
+            },
+            jobs: JobsConfig {
+                concurrency: src.number("jobs.concurrency", &["PALISADE_JOBS_CONCURRENCY"], 4, 1..=256),
+                shutdown_grace: Duration::from_secs(src.number(
+                    "jobs.shutdown_grace_secs",
+                    &["PALISADE_JOBS_SHUTDOWN_GRACE_SECS"],
+                    30,
+                    0..=3600,
+                )),
             },
             rate_limits: RATE_LIMIT_NAMES
                 .iter()

@@ -1,5 +1,6 @@
 //! Palisade's shared ground: typed ids, secrets, configuration, the database pool and
-//! tenant-scoped transactions, migrations, the embedded PostgreSQL launcher and the audit log.
+//! tenant-scoped transactions, migrations, the embedded PostgreSQL launcher, background jobs and
+//! the audit log.
 //!
 //! Everything here is used by several capabilities. It must not know about HTTP (no axum) nor
 //! about any one capability's domain.
@@ -8,8 +9,10 @@ pub mod audit;
 pub mod config;
 pub mod db;
 pub mod ids;
+pub mod jobs;
 pub mod migrate;
 pub mod outbound;
+
 pub mod pg;
 pub mod secret;
 

@@ -1,6 +1,7 @@
-//! Schema migrations (the SQL under `migrations/`, embedded in the binary) and the checks that the
-//! database is set up the way the isolation model needs: migrations applied, and an application
-//! role that can log in, cannot bypass row-level security and owns nothing.
+//! Schema migrations (the SQL under `migrations/`, embedded in the binary, then the job queue's
+//! own, see `jobs::schema`) and the checks that the database is set up the way the isolation
+//! model needs: migrations applied, and an application role that can log in, cannot bypass
+//! row-level security and owns nothing.
 
 use crate::pg::{APP_ROLE, OWNER_ROLE};
 use sqlx::PgPool;
@@ -8,11 +9,13 @@ use sqlx::migrate::Migrator;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("../../migrations");
 
-/// Applies every pending migration. Connect as the owner role.
+/// Applies every pending migration: ours, then the job queue library's (which need the schema
+/// and default privileges ours create). Connect as the owner role.
 #[tracing::instrument(skip(owner_pool), err)]
 pub async fn run(owner_pool: &PgPool) -> anyhow::Result<()> {
     check_app_role(owner_pool).await?;
     MIGRATOR.run(owner_pool).await.map_err(|e| anyhow::anyhow!("applying migrations: {e}"))?;
+    crate::jobs::schema::install(owner_pool).await?;
     Ok(())
 }
 

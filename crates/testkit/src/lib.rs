@@ -13,7 +13,9 @@
 
 mod app;
 mod cluster;
+mod factory;
 pub mod logs;
 
 pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, TestConfig, access_token};
+pub use factory::{MEMBER_PASSWORD, Member};
 pub use cluster::{TestDb, test_db};

@@ -192,7 +192,7 @@ mod tests {
 
     #[test]
     fn memory_stays_bounded_after_1_000_000_distinct_ips() {
-        assert!(RateLimiter::MAX_BUCKETS <= 300_000);
+        const { assert!(RateLimiter::MAX_BUCKETS <= 300_000) };
         let limiter = RateLimiter::new(RateLimits::default());
         let now = Instant::now();
         for n in 0..1_000_000u32 {

@@ -1,4 +1,9 @@
 //! Route handlers, one folder per capability and one file per operation.
 
+pub mod api_keys;
+pub mod audit_log;
 pub mod auth;
+pub mod roles;
 pub mod system;
+pub mod tenants;
+pub mod users;

@@ -3,5 +3,14 @@
 // Tests fail by panicking; helpers unwrap for the same reason.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
+mod api_keys;
+mod audit_log;
+mod auth;
 mod errors;
+mod isolation;
+mod roles;
+mod secrets;
 mod system;
+mod tenants;
+mod users;

@@ -145,6 +145,13 @@ mod tests {
     }
 
     #[test]
+    fn the_key_is_split_by_position_so_underscores_in_the_secret_are_kept() {
+        let text = format!("pal_0123456789ab_{}A", "_-".repeat(21));
+        let presented = PresentedApiKey::parse(&text).unwrap();
+        assert_eq!((presented.prefix(), presented.expose()), ("0123456789ab", text.as_str()));
+    }
+
+    #[test]
     fn two_generated_keys_differ_in_prefix_and_secret() {
         let (a, b) = (NewApiKey::generate(), NewApiKey::generate());
         assert_ne!(a.prefix, b.prefix);

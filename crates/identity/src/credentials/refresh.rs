@@ -89,6 +89,13 @@ mod tests {
     }
 
     #[test]
+    fn underscores_and_dashes_in_the_secret_are_part_of_it() {
+        let text = format!("prt_{}_{}A", TenantId::PLATFORM.as_uuid().simple(), "_-".repeat(21));
+        let token = RefreshToken::parse(&text).unwrap();
+        assert_eq!((token.tenant(), token.expose()), (TenantId::PLATFORM, text.as_str()));
+    }
+
+    #[test]
     fn the_hash_is_sha256_of_the_whole_token() {
         let token = RefreshToken::generate(TenantId::generate());
         let expected: [u8; 32] = Sha256::digest(token.expose().as_bytes()).into();
@@ -136,6 +143,7 @@ mod tests {
         let token = RefreshToken::generate(TenantId::generate());
         let shown = format!("{token:?}");
         let secret = &token.expose()[PREFIX.len() + TENANT_HEX_LEN + 1..];
+        assert!(shown.contains(&token.tenant().to_string()), "{shown}");
         assert!(shown.contains("[redacted]") && !shown.contains(secret), "{shown}");
         assert!(!shown.contains(token.expose()));
     }

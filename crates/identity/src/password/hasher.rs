@@ -15,12 +15,6 @@ use std::fmt;
 use std::sync::{Arc, OnceLock};
 use tokio::sync::Semaphore;
 
-/// Argon2id at m=19456 KiB, t=2, p=1: the OWASP Password Storage Cheat Sheet minimum.
-const OWASP_PARAMS: Params = build_params(19 * 1024, 2, 1);
-
-/// Argon2id at m=1024 KiB, t=1, p=1: about a millisecond per hash.
-const FAST_PARAMS: Params = build_params(1024, 1, 1);
-
 /// Builds Argon2 parameters at compile time; invalid ones fail the build, not a request.
 const fn build_params(m_cost: u32, t_cost: u32, p_cost: u32) -> Params {
     match Params::new(m_cost, t_cost, p_cost, None) {
@@ -45,8 +39,8 @@ pub enum HashCost {
 impl HashCost {
     fn params(self) -> Params {
         match self {
-            Self::Owasp => OWASP_PARAMS,
-            Self::Fast => FAST_PARAMS,
+            Self::Owasp => const { build_params(19 * 1024, 2, 1) },
+            Self::Fast => const { build_params(1024, 1, 1) },
         }
     }
 }
@@ -93,8 +87,7 @@ impl PasswordHasher {
     /// Hashes a password that passed the policy into a PHC string with a fresh random salt.
     pub async fn hash(&self, password: &NewPassword) -> anyhow::Result<String> {
         let password = Secret::new(password.expose().to_owned());
-        self.run(move |inner| inner.hash_blocking(password.expose()))
-            .await
+        self.run(move |inner| inner.hash_blocking(password.expose())).await
     }
 
     /// Whether `password` matches the stored PHC string, using the parameters stored in it.
@@ -105,8 +98,7 @@ impl PasswordHasher {
     pub async fn verify(&self, password: &str, phc: Option<&str>) -> anyhow::Result<bool> {
         let password = Secret::new(password.to_owned());
         let phc = phc.map(str::to_owned);
-        self.run(move |inner| inner.verify_blocking(password.expose(), phc.as_deref()))
-            .await
+        self.run(move |inner| inner.verify_blocking(password.expose(), phc.as_deref())).await
     }
 
     /// Whether a hash that just verified should be replaced by one at the current cost.
@@ -120,9 +112,8 @@ impl PasswordHasher {
             && hash.version == Some(u32::from(Version::V0x13))
             && hash.hash.map(|output| output.len()) == Some(Params::DEFAULT_OUTPUT_LEN)
             && Params::try_from(&hash).is_ok_and(|stored| {
-                stored.m_cost() == current.m_cost()
-                    && stored.t_cost() == current.t_cost()
-                    && stored.p_cost() == current.p_cost()
+                (stored.m_cost(), stored.t_cost(), stored.p_cost())
+                    == (current.m_cost(), current.t_cost(), current.p_cost())
             });
         !same
     }
@@ -146,11 +137,6 @@ impl PasswordHasher {
         .await
         .context("password hashing task failed")?
     }
-
-    #[cfg(test)]
-    fn available_permits(&self) -> usize {
-        self.inner.permits.available_permits()
-    }
 }
 
 impl Inner {
@@ -172,25 +158,20 @@ impl Inner {
             None => None,
             Some(Ok(hash)) => Some(hash),
             Some(Err(err)) => {
-                tracing::warn!(error = %err, "stored password hash is malformed; treating as a mismatch");
+                tracing::warn!(error = %err, "malformed password hash, treated as a mismatch");
                 None
             }
         };
         // No stored password can be longer than the policy allows; don't hash megabytes for it.
-        let oversized = password.len() > MAX_BYTES;
-        match stored {
-            Some(hash) if !oversized => {
-                match self.argon2().verify_password(password.as_bytes(), &hash) {
-                    Ok(()) => Ok(true),
-                    Err(password_hash::Error::Password) => Ok(false),
-                    Err(err) => {
-                        tracing::warn!(error = %err, "stored password hash cannot be verified; treating as a mismatch");
-                        Ok(false)
-                    }
-                }
-            }
-            _ => {
-                self.burn_dummy(if oversized { "" } else { password })?;
+        let Some(hash) = stored.filter(|_| password.len() <= MAX_BYTES) else {
+            self.burn_dummy(if password.len() > MAX_BYTES { "" } else { password })?;
+            return Ok(false);
+        };
+        match self.argon2().verify_password(password.as_bytes(), &hash) {
+            Ok(()) => Ok(true),
+            Err(password_hash::Error::Password) => Ok(false),
+            Err(err) => {
+                tracing::warn!(error = %err, "unverifiable password hash, treated as a mismatch");
                 Ok(false)
             }
         }
@@ -220,35 +201,37 @@ impl Inner {
 mod tests {
     use super::*;
 
-    const EMAIL: &str = "jdoe@example.com";
+    const PW: &str = "violet-harbour-teapot-42";
 
     fn hasher() -> PasswordHasher {
         PasswordHasher::new(HashCost::Fast, 2)
     }
 
-    fn password(candidate: &str) -> NewPassword {
-        NewPassword::parse(candidate, EMAIL).unwrap()
+    async fn hash_of_pw(hasher: &PasswordHasher) -> String {
+        hasher.hash(&NewPassword::parse(PW, "jdoe@example.com").unwrap()).await.unwrap()
     }
 
     #[tokio::test]
     async fn a_hashed_password_verifies() {
         let hasher = hasher();
-        let phc = hasher.hash(&password("violet-harbour-teapot-42")).await.unwrap();
+        let phc = hash_of_pw(&hasher).await;
         assert!(phc.starts_with("$argon2id$v=19$m=1024,t=1,p=1$"), "{phc}");
-        assert!(hasher.verify("violet-harbour-teapot-42", Some(&phc)).await.unwrap());
+        assert!(hasher.verify(PW, Some(&phc)).await.unwrap());
     }
 
     #[tokio::test]
-    async fn a_wrong_password_does_not_verify() {
+    async fn a_wrong_or_oversized_password_does_not_verify() {
         let hasher = hasher();
-        let phc = hasher.hash(&password("violet-harbour-teapot-42")).await.unwrap();
+        let phc = hash_of_pw(&hasher).await;
         assert!(!hasher.verify("violet-harbour-teapot-43", Some(&phc)).await.unwrap());
+        let huge = format!("{PW}{}", "x".repeat(MAX_BYTES));
+        assert!(!hasher.verify(&huge, Some(&phc)).await.unwrap());
     }
 
     #[tokio::test]
     async fn verifying_without_a_stored_hash_returns_false() {
         let hasher = hasher();
-        assert!(!hasher.verify("violet-harbour-teapot-42", None).await.unwrap());
+        assert!(!hasher.verify(PW, None).await.unwrap());
         assert!(!hasher.verify(DUMMY_PASSWORD, None).await.unwrap());
         assert!(hasher.inner.dummy_phc.get().is_some());
     }
@@ -257,37 +240,29 @@ mod tests {
     async fn a_malformed_stored_hash_returns_false() {
         let hasher = hasher();
         for phc in ["", "not-a-phc-string", "$argon2id$v=19$m=1024,t=1,p=1$", "$2b$12$abcdefghij"] {
-            assert!(!hasher.verify("violet-harbour-teapot-42", Some(phc)).await.unwrap(), "{phc}");
+            assert!(!hasher.verify(PW, Some(phc)).await.unwrap(), "{phc}");
         }
-    }
-
-    #[tokio::test]
-    async fn an_oversized_password_never_verifies() {
-        let hasher = hasher();
-        let phc = hasher.hash(&password("violet-harbour-teapot-42")).await.unwrap();
-        let huge = "x".repeat(MAX_BYTES + 1);
-        assert!(!hasher.verify(&huge, Some(&phc)).await.unwrap());
     }
 
     #[tokio::test]
     async fn two_hashes_of_the_same_password_differ_by_salt() {
         let hasher = hasher();
-        let first = hasher.hash(&password("violet-harbour-teapot-42")).await.unwrap();
-        let second = hasher.hash(&password("violet-harbour-teapot-42")).await.unwrap();
+        let first = hash_of_pw(&hasher).await;
+        let second = hash_of_pw(&hasher).await;
         assert_ne!(first, second);
-        assert!(hasher.verify("violet-harbour-teapot-42", Some(&second)).await.unwrap());
+        assert!(hasher.verify(PW, Some(&second)).await.unwrap());
     }
 
     #[tokio::test]
     async fn verification_uses_the_parameters_stored_in_the_hash() {
-        let fast_phc = hasher().hash(&password("violet-harbour-teapot-42")).await.unwrap();
+        let fast_phc = hash_of_pw(&hasher()).await;
         let owasp = PasswordHasher::new(HashCost::Owasp, 1);
-        assert!(owasp.verify("violet-harbour-teapot-42", Some(&fast_phc)).await.unwrap());
+        assert!(owasp.verify(PW, Some(&fast_phc)).await.unwrap());
     }
 
     #[tokio::test]
     async fn a_hash_at_another_cost_needs_a_rehash() {
-        let phc = hasher().hash(&password("violet-harbour-teapot-42")).await.unwrap();
+        let phc = hash_of_pw(&hasher()).await;
         assert!(!hasher().needs_rehash(&phc));
         assert!(PasswordHasher::new(HashCost::Owasp, 1).needs_rehash(&phc));
         assert!(hasher().needs_rehash("not-a-phc-string"));
@@ -296,31 +271,30 @@ mod tests {
     #[tokio::test]
     async fn the_semaphore_bounds_concurrency_and_every_verify_completes() {
         let hasher = PasswordHasher::new(HashCost::Fast, 2);
-        let phc = hasher.hash(&password("violet-harbour-teapot-42")).await.unwrap();
+        let phc = hash_of_pw(&hasher).await;
         let tasks: Vec<_> = (0..8)
             .map(|i| {
                 let hasher = hasher.clone();
                 let phc = phc.clone();
                 tokio::spawn(async move {
-                    let candidate = if i % 2 == 0 { "violet-harbour-teapot-42" } else { "wrong" };
+                    let candidate = if i % 2 == 0 { PW } else { "wrong" };
                     hasher.verify(candidate, Some(&phc)).await.unwrap()
                 })
             })
             .collect();
-        assert!(hasher.available_permits() <= 2);
         let mut matches = 0;
         for task in tasks {
             matches += usize::from(task.await.unwrap());
         }
         assert_eq!(matches, 4);
-        assert_eq!(hasher.available_permits(), 2);
+        assert_eq!(hasher.inner.permits.available_permits(), 2);
     }
 
     #[tokio::test]
     async fn zero_max_concurrent_is_treated_as_one() {
         let hasher = PasswordHasher::new(HashCost::Fast, 0);
-        assert_eq!(hasher.available_permits(), 1);
-        assert!(!hasher.verify("violet-harbour-teapot-42", None).await.unwrap());
+        assert_eq!(hasher.inner.permits.available_permits(), 1);
+        assert!(!hasher.verify(PW, None).await.unwrap());
     }
 
     #[test]

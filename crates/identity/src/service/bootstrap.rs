@@ -2,13 +2,13 @@
 //! tenant. Idempotent, and safe when several processes start at once.
 
 use super::Identity;
+use super::operator::generate_password;
 use crate::model::{Email, Slug};
 use crate::password::NewPassword;
 use crate::permissions::Role;
 use crate::store::{rbac, tenants, users};
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
 use platform::{Secret, TenantId, UserId};
-use rand::Rng;
 use serde_json::json;
 
 #[derive(Debug)]
@@ -23,7 +23,7 @@ pub enum BootstrapOutcome {
 impl Identity {
     pub async fn bootstrap(&self, email: &str, password: Option<&Secret<String>>) -> anyhow::Result<BootstrapOutcome> {
         let email = Email::parse(email).map_err(|e| anyhow::anyhow!("PALISADE_ADMIN_EMAIL: {e}"))?;
-        let generated = password.is_none().then(generate_password);
+        let generated = password.is_none().then(|| Secret::new(generate_password()));
         let chosen = password.or(generated.as_ref()).map(|p| p.expose().as_str()).unwrap_or_default();
         let password = NewPassword::parse(chosen, email.as_str())
             .map_err(|e| anyhow::anyhow!("PALISADE_ADMIN_PASSWORD: {e}"))?;
@@ -63,11 +63,4 @@ impl Identity {
         tx.commit().await?;
         Ok(BootstrapOutcome::Created { email: email.to_string(), tenant, generated_password: generated })
     }
-}
-
-/// 24 characters from an unambiguous alphabet (about 138 bits).
-fn generate_password() -> Secret<String> {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-    let mut rng = rand::rng();
-    Secret::new((0..24).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect())
 }

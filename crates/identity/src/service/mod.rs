@@ -1,12 +1,18 @@
 //! `Identity`: the handle through which the rest of Palisade authenticates requests and manages
 //! tenants, users, sessions, API keys and roles. Cheap to clone; one per process.
 
+pub mod api_keys;
+pub mod audit_log;
 pub mod authenticate;
 pub mod bootstrap;
 pub mod changes;
+pub mod operator;
 pub mod profile;
+pub mod roles;
 pub mod secrets;
 pub mod sessions;
+pub mod tenants;
+pub mod users;
 
 use crate::cache::TtlCache;
 use crate::credentials::{ApiKeyPepper, JwtKeys};

@@ -98,7 +98,13 @@ impl Identity {
         }
         let user = self.user(record.user_id).await.map_err(|e| anyhow::anyhow!(e))?;
         let role = match (&user, self.membership(tenant, record.user_id).await.map_err(|e| anyhow::anyhow!(e))?) {
-            (Some(user), Some((role, status))) if user.status == "active" && status == "active" => role,
+            (Some(user), Some((role, status)))
+                if user.status == "active"
+                    && status == "active"
+                    && record.created_at >= user.sessions_valid_after =>
+            {
+                role
+            }
             _ => return Err(RefreshError::Invalid),
         };
         if self.tenant_status(tenant).await.map_err(|e| anyhow::anyhow!(e))?.as_deref() != Some("active") {

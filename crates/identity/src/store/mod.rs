@@ -2,7 +2,10 @@
 //! tables are only touched inside `tenant_tx`; the global tables (`tenants`, `users`,
 //! `revoked_access_tokens`, `server_secrets`) say so in their function docs.
 
+pub mod api_keys;
+pub mod audit;
 pub mod auth;
+pub mod members;
 pub mod rbac;
 pub mod sessions;
 pub mod tenants;

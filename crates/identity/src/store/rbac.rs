@@ -68,3 +68,14 @@ pub async fn seed_defaults(conn: &mut PgConnection, tenant: TenantId) -> sqlx::R
     }
     Ok(())
 }
+
+/// Serializes edits of the tenant's matrix until the transaction ends, so that two concurrent
+/// edits (or an edit and a reset) cannot interleave their deletes and inserts.
+#[tracing::instrument(skip(conn))]
+pub async fn lock_matrix(conn: &mut PgConnection, tenant: TenantId) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('role_permissions:' || $1, 0))")
+        .bind(tenant.to_string())
+        .execute(conn)
+        .await
+        .map(|_| ())
+}

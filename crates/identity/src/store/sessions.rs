@@ -10,6 +10,7 @@ pub struct RefreshRecord {
     pub id: Uuid,
     pub family_id: Uuid,
     pub user_id: UserId,
+    pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub spent_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -48,7 +49,7 @@ pub async fn refresh_for_update(
     token_hash: &[u8],
 ) -> sqlx::Result<Option<RefreshRecord>> {
     sqlx::query_as(
-        "select id, family_id, user_id, expires_at, spent_at, revoked_at from refresh_tokens
+        "select id, family_id, user_id, created_at, expires_at, spent_at, revoked_at from refresh_tokens
           where tenant_id = $1 and token_hash = $2 for update",
     )
     .bind(tenant)

@@ -28,7 +28,9 @@ pub async fn insert_user(
     .execute(conn)
     .await
     .map_err(|e| match e.as_database_error().and_then(|d| d.constraint()) {
-        Some("users_email_key") => ManageError::conflict(Conflict::EmailTaken, "a user with this email already exists"),
+        Some("users_email_key") => {
+            ManageError::conflict(Conflict::EmailTaken, "a user with this email already exists")
+        }
         _ => ManageError::Unexpected(e.into()),
     })?;
     Ok(())
@@ -49,10 +51,35 @@ pub async fn insert_membership(
         .execute(conn)
         .await
         .map_err(|e| match e.as_database_error().and_then(|d| d.constraint()) {
-            Some("memberships_pkey") => {
-                ManageError::conflict(Conflict::AlreadyMember, "the user is already a member of this tenant")
-            }
+            Some("memberships_pkey") => ManageError::conflict(
+                Conflict::AlreadyMember,
+                "the user is already a member of this tenant",
+            ),
             _ => ManageError::Unexpected(e.into()),
         })?;
     Ok(())
+}
+
+/// The id of the user with this email, compared case-insensitively (global table).
+#[tracing::instrument(skip(conn, email))]
+pub async fn id_by_email(conn: &mut PgConnection, email: &Email) -> sqlx::Result<Option<UserId>> {
+    sqlx::query_scalar("select id from users where lower(email) = lower($1)")
+        .bind(email.as_str())
+        .fetch_optional(conn)
+        .await
+}
+
+/// Renames a user (global table: the name shows in every tenant of the user).
+#[tracing::instrument(skip(conn))]
+pub async fn set_display_name(
+    conn: &mut PgConnection,
+    user: UserId,
+    display_name: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update users set display_name = $2, updated_at = now() where id = $1")
+        .bind(user)
+        .bind(display_name)
+        .execute(conn)
+        .await
+        .map(|_| ())
 }

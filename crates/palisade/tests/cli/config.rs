@@ -45,6 +45,7 @@ fn every_command_has_help_and_the_binary_has_a_version() {
     for args in [
         &["--help"][..],
         &["serve", "--help"],
+        &["worker", "--help"],
         &["migrate", "--help"],
         &["admin", "--help"],
         &["admin", "audit-verify", "--help"],

@@ -6,5 +6,6 @@
 
 mod admin;
 mod config;
+mod operator;
 mod process;
 mod serve;

@@ -5,6 +5,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_palisade");
+pub const ADMIN_EMAIL: &str = "root@palisade.test";
+pub const ADMIN_PASSWORD: &str = "cli-test-admin-passphrase";
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -51,6 +53,8 @@ impl Palisade {
             .env("PALISADE_LISTEN", format!("127.0.0.1:{https_port}"))
             .env("PALISADE_REDIRECT_LISTEN", format!("127.0.0.1:{http_port}"))
             .env("PALISADE_LOG_FORMAT", "json")
+            .env("PALISADE_ADMIN_EMAIL", ADMIN_EMAIL)
+            .env("PALISADE_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

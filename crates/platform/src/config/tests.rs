@@ -15,6 +15,8 @@ fn defaults_apply_when_nothing_is_set() {
     assert_eq!(config.http.body_limit_bytes, 1024 * 1024);
     assert_eq!(config.tls.hostnames, vec!["localhost"]);
     assert!(!config.tls.behind_proxy);
+    assert_eq!(config.jobs.concurrency, 4);
+    assert_eq!(config.jobs.shutdown_grace, Duration::from_secs(30));
 }
 
 #[test]
@@ -27,6 +29,19 @@ fn environment_overrides_the_file() {
     assert_eq!(config.listen.to_string(), "127.0.0.1:9443");
     assert_eq!(config.http.body_limit_bytes, 2048);
     assert_eq!(config.database.url.unwrap().expose(), "postgres://app@db/p");
+}
+
+#[test]
+fn the_job_runner_is_configured_from_the_file_or_the_environment() {
+    let config = load(
+        "[jobs]\nconcurrency = 8\nshutdown_grace_secs = 5\n",
+        &[("PALISADE_JOBS_CONCURRENCY", "16")],
+    )
+    .unwrap();
+    assert_eq!(config.jobs.concurrency, 16);
+    assert_eq!(config.jobs.shutdown_grace, Duration::from_secs(5));
+    let errors = load("[jobs]\nconcurrency = 0\n", &[]).unwrap_err();
+    assert!(errors.to_string().contains("`jobs.concurrency`"), "{errors}");
 }
 
 #[test]

@@ -130,6 +130,24 @@ impl Cluster {
             .application_name("palisade")
     }
 
+    /// Connection options for the cluster of `data_dir` that another palisade is running right
+    /// now (it holds the lock): operator commands use it instead of starting their own.
+    pub fn running_elsewhere(data_dir: &Path, user: &str, database: &str) -> Option<PgConnectOptions> {
+        let data_dir = fs::canonicalize(data_dir).ok()?;
+        let root = match fs::read_to_string(data_dir.join("postgres.location")) {
+            Ok(text) => PathBuf::from(text.trim()),
+            Err(_) => data_dir.join("postgres"),
+        };
+        root.join("data/postmaster.pid").is_file().then(|| {
+            PgConnectOptions::new()
+                .socket(root.join("run"))
+                .port(PORT)
+                .username(user)
+                .database(database)
+                .application_name("palisade-admin")
+        })
+    }
+
     /// Stops the cluster, waiting for it to shut down cleanly. Blocking.
     pub fn stop(self) -> Result<(), ClusterError> {
         self.pg_ctl(

@@ -4,13 +4,14 @@ pub mod healthz;
 pub mod metrics;
 pub mod readyz;
 
+use crate::auth::{Access, guard};
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(healthz::healthz))
-        .routes(routes!(readyz::readyz))
-        .routes(routes!(metrics::metrics))
+        .routes(guard(Access::Public, routes!(healthz::healthz)))
+        .routes(guard(Access::Public, routes!(readyz::readyz)))
+        .routes(guard(Access::Public, routes!(metrics::metrics)))
 }

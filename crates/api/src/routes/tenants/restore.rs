@@ -1,0 +1,27 @@
+//! `POST /v1/tenants/{id}/restore`: makes a suspended tenant active again. Idempotent. Only maps
+//! HTTP to `Identity::restore_tenant`.
+
+use super::{TenantResponse, tenant_id};
+use crate::auth::{Auth, Context};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, State};
+
+#[utoipa::path(post, path = "/v1/tenants/{id}/restore", tag = "tenants",
+    params(("id" = uuid::Uuid, Path, description = "The tenant's id")),
+    responses(
+        (status = 200, description = "The active tenant", body = TenantResponse),
+        (status = 401, description = "UNAUTHENTICATED", body = crate::error::Problem),
+        (status = 403, description = "FORBIDDEN", body = crate::error::Problem),
+        (status = 404, description = "NOT_FOUND", body = crate::error::Problem),
+    ))]
+pub async fn restore(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+    Context(context): Context,
+    Path(id): Path<String>,
+) -> Result<Json<TenantResponse>, ApiError> {
+    let tenant = state.identity.restore_tenant(&context, &principal, tenant_id(&id)?).await?;
+    Ok(Json(tenant.into()))
+}

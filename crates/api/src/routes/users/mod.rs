@@ -1,0 +1,87 @@
+//! `/v1/users`: the users of the caller's tenant and their memberships there (list, show, add or
+//! invite, change role, block, soft-delete, restore).
+//!
+//! Handlers only parse, call `Identity` and map the result; the rules (protected users, who may
+//! grant GLOBAL_ADMIN, tenant scoping) live in `identity::service::users`. Nothing here may
+//! return or log a password.
+
+pub mod block;
+pub mod create;
+pub mod delete;
+pub mod get_one;
+pub mod list;
+pub mod restore;
+pub mod update;
+
+use crate::auth::{Access, guard};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use identity::Permission;
+use identity::store::members::MemberRow;
+use platform::UserId;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> OpenApiRouter<AppState> {
+    let view = || Access::Permission(Permission::USERS_VIEW);
+    let manage = || Access::Permission(Permission::USERS_MANAGE);
+    OpenApiRouter::new()
+        .routes(guard(view(), routes!(list::list)))
+        .routes(guard(manage(), routes!(create::create)))
+        .routes(guard(view(), routes!(get_one::get_one)))
+        .routes(guard(manage(), routes!(update::update)))
+        .routes(guard(manage(), routes!(delete::delete)))
+        .routes(guard(manage(), routes!(block::block)))
+        .routes(guard(manage(), routes!(restore::restore)))
+}
+
+/// A user as the caller's tenant sees them.
+#[derive(Serialize, ToSchema)]
+pub struct UserItem {
+    pub id: uuid::Uuid,
+    pub email: String,
+    pub display_name: String,
+    /// The user's role in this tenant.
+    pub role: String,
+    /// `active`, `blocked` or `deleted`: the membership in this tenant.
+    pub membership_status: String,
+    pub is_global_admin: bool,
+    /// Seeded administrators: cannot be blocked, deleted or demoted.
+    pub is_protected: bool,
+    /// When the user joined this tenant.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<MemberRow> for UserItem {
+    fn from(member: MemberRow) -> Self {
+        UserItem {
+            id: member.id.as_uuid(),
+            email: member.email,
+            display_name: member.display_name,
+            role: member.role.as_str().to_string(),
+            membership_status: member.status.as_str().to_string(),
+            is_global_admin: member.is_global_admin,
+            is_protected: member.is_protected,
+            created_at: member.created_at,
+        }
+    }
+}
+
+/// The `{id}` of `/v1/users/{id}`. An id that is not a UUID answers 404 like an unknown one.
+pub struct UserPath(pub UserId);
+
+impl<S: Send + Sync> FromRequestParts<S> for UserPath {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<uuid::Uuid>::from_request_parts(parts, state).await {
+            Ok(Path(id)) => Ok(UserPath(UserId::from_uuid(id))),
+            Err(_) => Err(ApiError::not_found("user")),
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! What an operator does at the console (`palisade admin …`) that has no HTTP route: resetting a
+//! password and ending every session of a user, across all their tenants.
+
+use super::Identity;
+use super::changes::{Change, announce};
+use crate::error::ManageError;
+use crate::model::Email;
+use crate::password::NewPassword;
+use crate::store::{sessions, users};
+use platform::audit::{self, Actor, AuditEntry, RequestContext};
+use platform::{Secret, TenantId, UserId};
+use rand::Rng;
+use serde_json::json;
+
+impl Identity {
+    /// Sets a new password (generated when `password` is `None`, and returned so it can be shown
+    /// once) and ends every session of the user.
+    pub async fn reset_password(
+        &self,
+        context: &RequestContext,
+        email: &str,
+        password: Option<&str>,
+    ) -> Result<Secret<String>, ManageError> {
+        let email = Email::parse(email)?;
+        let chosen = password.map(str::to_string).unwrap_or_else(generate_password);
+        let new = NewPassword::parse(&chosen, email.as_str())
+            .map_err(|e| ManageError::invalid("password", e.code(), e.to_string()))?;
+        let hash = self.hasher().hash(&new).await?;
+        let user = self.user_id(&email).await?;
+        let mut tx = self.db().tenant_tx(TenantId::PLATFORM).await?;
+        sqlx::query("update users set password_hash = $2, updated_at = now() where id = $1")
+            .bind(user)
+            .bind(hash)
+            .execute(&mut *tx)
+            .await?;
+        self.end_sessions(&mut tx, context, user, "user.reset_password").await?;
+        tx.commit().await?;
+        self.after_sessions_ended(user);
+        Ok(Secret::new(chosen))
+    }
+
+    /// Ends every session of the user in every tenant: access tokens issued before now and all
+    /// refresh tokens stop working.
+    pub async fn revoke_sessions(&self, context: &RequestContext, email: &str) -> Result<(), ManageError> {
+        let email = Email::parse(email)?;
+        let user = self.user_id(&email).await?;
+        let mut tx = self.db().tenant_tx(TenantId::PLATFORM).await?;
+        self.end_sessions(&mut tx, context, user, "user.revoke_sessions").await?;
+        tx.commit().await?;
+        self.after_sessions_ended(user);
+        Ok(())
+    }
+
+    async fn user_id(&self, email: &Email) -> Result<UserId, ManageError> {
+        let mut conn = self.db().pool().acquire().await?;
+        users::id_by_email(&mut conn, email).await?.ok_or(ManageError::NotFound("user"))
+    }
+
+    /// In one transaction: invalidates access tokens, revokes the refresh tokens of every tenant
+    /// the user belongs to (moving the transaction's scope from tenant to tenant), and writes one
+    /// platform audit row.
+    async fn end_sessions(
+        &self,
+        tx: &mut platform::TenantTx,
+        context: &RequestContext,
+        user: UserId,
+        action: &'static str,
+    ) -> Result<(), ManageError> {
+        sessions::invalidate_sessions_of(tx, user).await?;
+        announce(tx, &Change::User(user)).await?;
+        let entry = AuditEntry {
+            actor: Actor::System,
+            action,
+            target_type: "user",
+            target_id: Some(user.to_string()),
+            context,
+            summary: json!({}),
+        };
+        audit::record(tx, TenantId::PLATFORM, &entry).await?;
+        sqlx::query("select set_config('app.user_id', $1, true)").bind(user.to_string()).execute(&mut **tx).await?;
+        let tenants: Vec<TenantId> = sqlx::query_scalar("select tenant_id from memberships where user_id = $1")
+            .bind(user)
+            .fetch_all(&mut **tx)
+            .await?;
+        for tenant in tenants {
+            platform::set_tenant(tx, tenant).await?;
+            sessions::revoke_user(tx, tenant, user).await?;
+        }
+        Ok(())
+    }
+
+    fn after_sessions_ended(&self, user: UserId) {
+        self.forget(&Change::User(user));
+    }
+}
+
+/// 24 characters from an unambiguous alphabet (about 138 bits).
+pub fn generate_password() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..24).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
