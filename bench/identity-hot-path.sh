@@ -11,13 +11,13 @@ bin=target/release/palisade
 data_dir=$(mktemp -d /tmp/palisade-bench-XXXXXX)
 chmod 711 "$data_dir"
 port=$((20000 + RANDOM % 20000))
-password="bench-admin-passphrase-$RANDOM$RANDOM"
+password="hot-path-passphrase-$RANDOM$RANDOM"
 pid=""
 trap '[ -n "$pid" ] && kill -TERM $pid 2>/dev/null && wait $pid 2>/dev/null; rm -rf "$data_dir"' EXIT
 
 unlimited=1000000/s
 PALISADE_DATA_DIR="$data_dir" PALISADE_LISTEN="127.0.0.1:$port" PALISADE_REDIRECT_LISTEN=off \
-  PALISADE_LOG=warn PALISADE_ADMIN_EMAIL=bench@palisade.test PALISADE_ADMIN_PASSWORD="$password" \
+  PALISADE_LOG=warn PALISADE_ADMIN_EMAIL=operator@palisade.test PALISADE_ADMIN_PASSWORD="$password" \
   PALISADE_RATE_LIMITS_GENERAL_PER_IP=$unlimited PALISADE_RATE_LIMITS_GENERAL_PER_PRINCIPAL=$unlimited \
   PALISADE_DATABASE_MAX_CONNECTIONS=32 \
   "$bin" serve >>"$data_dir/serve.log" 2>&1 &
@@ -28,14 +28,14 @@ until curl -skf "https://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
 done
 api="https://127.0.0.1:$port"
 token=$(curl -sk "$api/v1/auth/login" -H 'content-type: application/json' \
-  -d "{\"email\":\"bench@palisade.test\",\"password\":\"$password\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
+  -d "{\"email\":\"operator@palisade.test\",\"password\":\"$password\"}" | python3 -c 'import sys,json; print(json.load(sys.stdin)["access_token"])')
 key=$(curl -sk "$api/v1/api-keys" -H "authorization: Bearer $token" -H 'content-type: application/json' \
   -d '{"name":"bench","scopes":["AUDIT_VIEW"]}' | python3 -c 'import sys,json; print(json.load(sys.stdin)["key"])')
 tenant=$(curl -sk "$api/v1/auth/me" -H "authorization: Bearer $token" | python3 -c 'import sys,json; print(json.load(sys.stdin)["tenant"]["id"])')
 
 # 10,000 audit rows in the tenant's chain, written through the chaining trigger.
 socket_dir="$data_dir/postgres/run"
-psql -q -h "$socket_dir" -U postgres -d palisade -v ON_ERROR_STOP=1 <<SQL
+psql -q -o /dev/null -h "$socket_dir" -U postgres -d palisade -v ON_ERROR_STOP=1 <<SQL
 select set_config('app.tenant_id', '$tenant', false);
 insert into audit_log (tenant_id, seq, prev_hash, hash, actor_type, action, target_type, target_id, summary)
 select '$tenant', 0, '', '', 'system', 'bench.row', 'thing', g::text, jsonb_build_object('n', g)

@@ -10,6 +10,7 @@ pub mod extract;
 mod identity_errors;
 pub mod metrics;
 pub mod middleware;
+mod notify_errors;
 pub mod openapi;
 pub mod rate_limit;
 pub mod router;

@@ -26,6 +26,9 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::api_keys::routes())
         .merge(routes::roles::routes())
         .merge(routes::audit_log::routes())
+        .merge(routes::channels::routes())
+        .merge(routes::events::routes())
+        .merge(routes::deliveries::routes())
         .split_for_parts()
 }
 

@@ -1,9 +1,10 @@
-//! What every handler can reach: the database, identity, the rate limiter and the HTTP settings.
-//! Cheap to clone.
+//! What every handler can reach: the database, identity, notifications, the rate limiter and the
+//! HTTP settings. Cheap to clone.
 
 use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimiter, RateLimits};
 use identity::Identity;
+use notify::Notify;
 use platform::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,16 +21,19 @@ pub struct HttpSettings {
 pub struct AppState {
     pub db: Db,
     pub identity: Identity,
+    /// Channels, events, deliveries.
+    pub notify: Notify,
     pub limiter: RateLimiter,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(identity: Identity, http: HttpSettings, limits: RateLimits) -> Self {
+    pub fn new(identity: Identity, notify: Notify, http: HttpSettings, limits: RateLimits) -> Self {
         Self {
             db: identity.db().clone(),
             identity,
+            notify,
             limiter: RateLimiter::new(limits),
             http,
             metrics: Arc::new(Metrics::new()),

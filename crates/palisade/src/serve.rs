@@ -24,15 +24,18 @@ async fn serve_with_workers(
     limits: RateLimits,
     workers: bool,
 ) -> anyhow::Result<()> {
+    let notify = wiring::notify(config, database.app.clone())?;
     let runner = if workers {
         // In the background: like the API, the server comes up while an external database is
         // down or not migrated yet, and the runner starts as soon as it can (logging why not).
-        Some(wiring::job_runner(config, &database.app).stop_when(wait_for_signal()).spawn())
+        Some(
+            wiring::job_runner(config, &database.app, &notify).stop_when(wait_for_signal()).spawn(),
+        )
     } else {
         tracing::info!("--no-workers: background jobs are left to `palisade worker` processes");
         None
     };
-    let served = serve(config, database, limits).await;
+    let served = serve(config, database, notify, limits).await;
     if let Some(runner) = runner {
         // Already stopping when a signal ended the server; asked here when it ended otherwise.
         if let Err(e) = runner.shutdown().await {
@@ -42,12 +45,17 @@ async fn serve_with_workers(
     served
 }
 
-async fn serve(config: &Config, database: &Database, limits: RateLimits) -> anyhow::Result<()> {
+async fn serve(
+    config: &Config,
+    database: &Database,
+    notify: notify::Notify,
+    limits: RateLimits,
+) -> anyhow::Result<()> {
     let https = !config.tls.behind_proxy;
     let identity = wiring::identity(config, database.app.clone()).await?;
     wiring::bootstrap(config, &identity).await?;
     tokio::spawn(identity.clone().listen_for_changes());
-    let state = wiring::app_state(config, identity, limits);
+    let state = wiring::app_state(config, identity, notify, limits);
     let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle: Handle<SocketAddr> = Handle::new();
     let redirect_handle: Handle<SocketAddr> = Handle::new();

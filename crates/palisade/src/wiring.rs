@@ -1,11 +1,13 @@
 //! Builds the long-lived services from the configuration: identity (with first-start
-//! bootstrap), the rate limits, the application state the router serves, and the job runner.
+//! bootstrap), notifications, the rate limits, the application state the router serves, and the
+//! job runner.
 
 use api::rate_limit::{Rate, RateLimits};
 use api::{AppState, HttpSettings};
 use identity::password::HashCost;
 use identity::service::bootstrap::BootstrapOutcome;
 use identity::{Identity, IdentitySettings};
+use notify::{Notify, NotifySettings};
 use platform::config::Config;
 use platform::jobs::{JobRunner, JobRunnerBuilder};
 use platform::{Db, Secret};
@@ -57,9 +59,25 @@ pub fn rate_limits(config: &Config) -> anyhow::Result<RateLimits> {
     if errors.is_empty() { Ok(limits) } else { anyhow::bail!("invalid configuration:\n  - {}", errors.join("\n  - ")) }
 }
 
-pub fn app_state(config: &Config, identity: Identity, limits: RateLimits) -> AppState {
+/// Notifications: channels, events, deliveries and their relay. Loads nothing yet (the
+/// encryption key is read on first use), so it can be built while the database is down.
+pub fn notify(config: &Config, db: Db) -> anyhow::Result<Notify> {
+    use base64::Engine;
+    let mut settings = NotifySettings::new(config.public_url.clone());
+    settings.encryption_key_id = config.encryption_key_id.clone();
+    if let Some(key) = &config.encryption_key {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(key.expose().trim())
+            .map_err(|_| anyhow::anyhow!("encryption.key is not base64"))?;
+        settings.encryption_key = Some(Secret::new(bytes));
+    }
+    Ok(Notify::new(db, config.outbound.clone(), settings))
+}
+
+pub fn app_state(config: &Config, identity: Identity, notify: Notify, limits: RateLimits) -> AppState {
     AppState::new(
         identity,
+        notify,
         HttpSettings {
             body_limit_bytes: config.http.body_limit_bytes,
             request_timeout: config.http.request_timeout,
@@ -71,8 +89,9 @@ pub fn app_state(config: &Config, identity: Identity, limits: RateLimits) -> App
 
 /// The job runner of `serve` and `worker`: every capability registers its jobs and schedules
 /// here as it lands, so that both commands run the same set.
-pub fn job_runner(config: &Config, db: &Db) -> JobRunnerBuilder {
-    JobRunner::builder(db)
+pub fn job_runner(config: &Config, db: &Db, notify: &Notify) -> JobRunnerBuilder {
+    let builder = JobRunner::builder(db)
         .concurrency(config.jobs.concurrency)
-        .shutdown_grace(config.jobs.shutdown_grace)
+        .shutdown_grace(config.jobs.shutdown_grace);
+    notify::register_jobs(builder, notify)
 }

@@ -1,22 +1,25 @@
 //! `palisade worker`: runs the job runner alone (no API), for scaling background work apart from
 //! `palisade serve --no-workers`. On SIGINT/SIGTERM it claims no more jobs, lets running ones
-//! finish (up to `jobs.shutdown_grace_secs`), then closes the pool.
+//! finish (up to `jobs.shutdown_grace_secs`), then closes the pool. Several workers, on one or
+//! several machines, share the queue without running a job twice.
 
-use crate::database::{Database, Migrations};
+use crate::database::Database;
 use crate::serve::wait_for_signal;
 use crate::wiring;
 use anyhow::Context;
 use platform::config::Config;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
-    let database = Database::open(&config, Migrations::ApplyIfOwner).await?;
+    // Beside a running `palisade serve` on the same data_dir, share its embedded cluster.
+    let database = Database::open_or_attach(&config).await?;
     let worked = work(&config, &database).await;
     database.close().await;
     worked
 }
 
 async fn work(config: &Config, database: &Database) -> anyhow::Result<()> {
-    let runner = wiring::job_runner(config, &database.app)
+    let notify = wiring::notify(config, database.app.clone())?;
+    let runner = wiring::job_runner(config, &database.app, &notify)
         .stop_when(wait_for_signal())
         .start()
         .await

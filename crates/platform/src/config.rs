@@ -30,6 +30,15 @@ pub struct Config {
     pub log: LogConfig,
     pub auth: AuthConfig,
     pub jobs: JobsConfig,
+    /// Outbound connections (webhooks, Slack, SMTP, later scans and connectors).
+    pub outbound: crate::outbound::OutboundPolicy,
+    /// Key for secrets stored in the database (channel secrets); base64 of 32 bytes. Generated
+    /// into the database when unset.
+    pub encryption_key: Option<Secret<String>>,
+    /// The id stored beside each ciphertext, so keys can be rotated.
+    pub encryption_key_id: String,
+    /// The console's address as users reach it, for links in notifications.
+    pub public_url: String,
     /// Rate limits by name (`auth_per_ip`, `general_per_principal`, …) as `N/s`, `N/min` or
     /// `N/h` with an optional `:burst`; parsed by the API, which owns the limiter.
     pub rate_limits: Vec<(String, String)>,
@@ -193,7 +202,12 @@ impl Config {
                     .map(Secret::new),
             },
             jobs: JobsConfig {
-                concurrency: src.number("jobs.concurrency", &["PALISADE_JOBS_CONCURRENCY"], 4, 1..=256),
+                concurrency: src.number(
+                    "jobs.concurrency",
+                    &["PALISADE_JOBS_CONCURRENCY"],
+                    4,
+                    1..=256,
+                ),
                 shutdown_grace: Duration::from_secs(src.number(
                     "jobs.shutdown_grace_secs",
                     &["PALISADE_JOBS_SHUTDOWN_GRACE_SECS"],
@@ -201,6 +215,12 @@ impl Config {
                     0..=3600,
                 )),
             },
+            outbound: src.outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
+            encryption_key: src
+                .base64_key("encryption.key", &["PALISADE_ENCRYPTION_KEY"])
+                .map(Secret::new),
+            encryption_key_id: src.string("encryption.key_id", &["PALISADE_ENCRYPTION_KEY_ID"], "k1"),
+            public_url: src.string("public_url", &["PALISADE_PUBLIC_URL"], "https://localhost:8443"),
             rate_limits: RATE_LIMIT_NAMES
                 .iter()
                 .filter_map(|(name, env)| {

@@ -54,12 +54,16 @@ impl Db {
 }
 
 /// Opens a transaction and sets `app.tenant_id` for it alone (`set_config(..., true)`), so the
-/// setting can never leak to the next user of the pooled connection.
+/// setting can never leak to the next user of the pooled connection. Both happen in one round
+/// trip: this runs before every tenant query, so it is on every request's path.
 #[tracing::instrument(skip(pool), err)]
 pub async fn tenant_tx(pool: &PgPool, tenant: TenantId) -> Result<TenantTx, DbError> {
-    let mut tx = pool.begin().await.map_err(DbError::Unavailable)?;
-    set_tenant(&mut tx, tenant).await.map_err(|e| anyhow::Error::new(e).context("setting app.tenant_id"))?;
-    Ok(tx)
+    // A TenantId is a parsed UUID, so its text cannot carry SQL.
+    let begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
+    pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(|e| match e {
+        sqlx::Error::Database(_) => DbError::Unexpected(anyhow::Error::new(e).context("setting app.tenant_id")),
+        other => DbError::Unavailable(other),
+    })
 }
 
 /// Moves an open transaction to another tenant's scope: for the few operations that must write

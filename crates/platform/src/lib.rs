@@ -12,7 +12,7 @@ pub mod ids;
 pub mod jobs;
 pub mod migrate;
 pub mod outbound;
-
+pub mod outbox;
 pub mod pg;
 pub mod secret;
 

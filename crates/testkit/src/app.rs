@@ -6,7 +6,9 @@ use api::rate_limit::RateLimits;
 use api::{AppState, HttpSettings};
 use identity::password::HashCost;
 use identity::{Identity, IdentitySettings};
+use notify::{Notify, NotifySettings};
 use platform::Secret;
+use platform::outbound::OutboundPolicy;
 use serde_json::{Value, json};
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -20,6 +22,11 @@ pub struct TestConfig {
     pub http: HttpSettings,
     pub limits: RateLimits,
     pub identity: IdentitySettings,
+    /// Where outbound connections may go. Tests allow loopback (`127.0.0.0/8`, `::1/128`) so that
+    /// receivers they start are reachable; production denies it.
+    pub outbound: OutboundPolicy,
+    /// Notifications; the retry backoff is 50 ms so that retries run within a test.
+    pub notify: NotifySettings,
 }
 
 pub struct TestApp {
@@ -46,6 +53,11 @@ impl TestApp {
             },
             limits: RateLimits::unlimited(),
             identity: IdentitySettings::new(HashCost::Fast),
+            outbound: OutboundPolicy::parse_allowlist("127.0.0.0/8, ::1/128").expect("allowlist"),
+            notify: NotifySettings {
+                backoff_base: Duration::from_millis(50),
+                ..NotifySettings::new("https://palisade.test")
+            },
         };
         adjust(&mut config);
         let identity = Identity::start(db.app.clone(), config.identity).await.expect("start identity");
@@ -54,7 +66,8 @@ impl TestApp {
             .await
             .expect("bootstrap the administrator");
         tokio::spawn(identity.clone().listen_for_changes());
-        let state = AppState::new(identity, config.http, config.limits);
+        let notify = Notify::new(db.app.clone(), config.outbound, config.notify);
+        let state = AppState::new(identity, notify, config.http, config.limits);
         let router = api::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let address = listener.local_addr().expect("local address");

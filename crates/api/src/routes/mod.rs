@@ -3,6 +3,9 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod auth;
+pub mod channels;
+pub mod deliveries;
+pub mod events;
 pub mod roles;
 pub mod system;
 pub mod tenants;

@@ -16,6 +16,10 @@ enum Object {
     UserOfA,
     /// An API key of tenant A.
     ApiKeyOfA,
+    /// A notification channel of tenant A.
+    ChannelOfA,
+    /// A delivery of tenant A (of its channel's test event).
+    DeliveryOfA,
     /// Not tenant-owned: tenants are global rows only global administrators reach
     /// (`TENANTS_MANAGE`); a tenant administrator of B is refused with 403 before any lookup.
     GlobalTenant,
@@ -28,6 +32,11 @@ const TABLE: &[(&str, &str, Object, Option<&str>)] = &[
     ("POST", "/v1/users/{id}/block", Object::UserOfA, None),
     ("POST", "/v1/users/{id}/restore", Object::UserOfA, None),
     ("DELETE", "/v1/api-keys/{id}", Object::ApiKeyOfA, None),
+    ("GET", "/v1/channels/{id}", Object::ChannelOfA, None),
+    ("PATCH", "/v1/channels/{id}", Object::ChannelOfA, Some(r#"{"name": "Stolen"}"#)),
+    ("DELETE", "/v1/channels/{id}", Object::ChannelOfA, None),
+    ("POST", "/v1/channels/{id}/test", Object::ChannelOfA, None),
+    ("POST", "/v1/deliveries/{id}/retry", Object::DeliveryOfA, None),
     ("GET", "/v1/tenants/{id}", Object::GlobalTenant, None),
     ("PATCH", "/v1/tenants/{id}", Object::GlobalTenant, Some(r#"{"name": "Stolen"}"#)),
     ("POST", "/v1/tenants/{id}/suspend", Object::GlobalTenant, None),
@@ -59,11 +68,36 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
         .json()
         .await
         .unwrap();
+    let channel: Value = app
+        .post_as(
+            &owner_a.token,
+            "/v1/channels",
+            &json!({"name": "a-hook", "kind": "webhook", "url": "http://127.0.0.1:9/"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let channel_id = channel["id"].as_str().unwrap().to_string();
+    let test: Value = app
+        .post_as(&owner_a.token, &format!("/v1/channels/{channel_id}/test"), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    // Dead, so that tenant A itself could retry it: B must still get 404, not 202.
+    sqlx::query("update deliveries set status = 'dead' where id = $1::uuid")
+        .bind(test["delivery_id"].as_str().unwrap())
+        .execute(&app.db.superuser().await)
+        .await
+        .unwrap();
 
     for (method, path, object, body) in TABLE {
         let (id, expected) = match object {
             Object::UserOfA => (victim.user.to_string(), 404),
             Object::ApiKeyOfA => (key["id"].as_str().unwrap().to_string(), 404),
+            Object::ChannelOfA => (channel_id.clone(), 404),
+            Object::DeliveryOfA => (test["delivery_id"].as_str().unwrap().to_string(), 404),
             Object::GlobalTenant => (a.to_string(), 403),
         };
         let url = app.url(&path.replace("{id}", &id));
@@ -77,4 +111,11 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
     // Nothing of tenant A changed: the victim still works and the key still authenticates.
     assert_eq!(app.get_as(&victim.token, "/v1/auth/me").await.status(), 200);
     assert_eq!(app.get_as(key["key"].as_str().unwrap(), "/v1/audit-log").await.status(), 200);
+    let kept: Value = app
+        .get_as(&owner_a.token, &format!("/v1/channels/{channel_id}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(kept["name"], "a-hook");
 }

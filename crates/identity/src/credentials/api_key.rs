@@ -192,7 +192,8 @@ mod tests {
             "pal_short_x".into(),
             format!("xyz_{}", &good[4..]),
             format!("PAL_{}", &good[4..]),
-            format!("pal_{}_{secret}", prefix.to_uppercase()),
+            // Upper-case hex in the prefix (a fixed one: a random prefix may be all digits).
+            format!("pal_ABCDEF012345_{secret}"),
             format!("pal_{}z_{secret}", &prefix[..11]),
             format!("pal_{}__{secret}", &prefix[..11]),
             format!("pal_{prefix}-{secret}"),

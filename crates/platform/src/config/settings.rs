@@ -143,6 +143,25 @@ impl<'a> Source<'a> {
         }
     }
 
+    pub(super) fn outbound_policy(&mut self, key: &str, env: &[&'a str]) -> crate::outbound::OutboundPolicy {
+        self.parsed(key, env, crate::outbound::OutboundPolicy::deny_private(), |text| {
+            crate::outbound::OutboundPolicy::parse_allowlist(text).map_err(|e| format!("is not a list of CIDRs: {e}"))
+        })
+    }
+
+    /// A base64 key of exactly 32 bytes, kept as its text; the value never appears in messages.
+    pub(super) fn base64_key(&mut self, key: &str, env: &[&'a str]) -> Option<String> {
+        use base64::Engine;
+        let (text, origin) = self.raw(key, env)?;
+        match base64::engine::general_purpose::STANDARD.decode(text.trim()) {
+            Ok(bytes) if bytes.len() == 32 => Some(text.trim().to_string()),
+            _ => {
+                self.error(key, origin, "must be the base64 encoding of exactly 32 bytes");
+                None
+            }
+        }
+    }
+
     pub(super) fn path(&mut self, key: &str, env: &[&'a str], default: &str) -> PathBuf {
         PathBuf::from(self.string(key, env, default))
     }

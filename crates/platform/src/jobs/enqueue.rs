@@ -5,8 +5,8 @@
 //! and a rollback leaves no job behind. The function also wakes idle runners (NOTIFY, delivered
 //! at commit).
 
-use super::context::Job;
 use super::JobsError;
+use super::context::Job;
 use chrono::{DateTime, Utc};
 use sqlx::PgConnection;
 

@@ -24,7 +24,8 @@ pub struct FailedJob {
     pub created_at: DateTime<Utc>,
 }
 
-/// Up to `limit` permanently failed jobs, the most recently enqueued first.
+/// Up to `limit` permanently failed jobs, the most recently enqueued first. (Read from the
+/// library's tables: its `jobs` view has no payload.)
 #[tracing::instrument(skip(pool), err)]
 pub async fn failed_jobs(pool: &PgPool, limit: i64) -> Result<Vec<FailedJob>, sqlx::Error> {
     sqlx::query_as(

@@ -15,6 +15,7 @@
 mod context;
 mod enqueue;
 mod failed;
+mod recovery;
 mod runner;
 pub mod schema;
 mod supervise;
@@ -22,13 +23,11 @@ mod supervise;
 pub use context::{Job, JobContext};
 pub use enqueue::{EnqueueOptions, JobId, enqueue, enqueue_named};
 pub use failed::{FailedJob, failed_jobs, retry_failed};
-pub use runner::{JobRunner, JobRunnerBuilder, Recovery};
+pub use recovery::Recovery;
+pub use runner::{JobRunner, JobRunnerBuilder};
 
 /// The PostgreSQL schema of the queue.
 pub const SCHEMA: &str = "graphile_worker";
-
-/// Attempts a job gets when its enqueuer does not say (the library's default).
-pub const DEFAULT_MAX_ATTEMPTS: i16 = 25;
 
 #[derive(Debug, thiserror::Error)]
 pub enum JobsError {

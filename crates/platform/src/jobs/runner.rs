@@ -11,6 +11,7 @@
 
 use super::JobsError;
 use super::context::{Job, Task};
+use super::recovery::Recovery;
 use super::supervise::{WorkerId, set_worker_id, supervise};
 use crate::Db;
 use graphile_worker::{Crontab, Worker, WorkerOptions, WorkerRecoveryConfig, parse_crontab};
@@ -22,34 +23,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-
-/// How the jobs of a runner that died (killed, crashed, cut off from the database) come back.
-/// A job held by a dead runner is runnable again at most `sweep_threshold + sweep_interval +
-/// recovery_delay` after its runner's last heartbeat: 6½ minutes with the defaults.
-#[derive(Clone, Debug)]
-pub struct Recovery {
-    /// How often a live runner refreshes its heartbeat.
-    pub heartbeat_interval: Duration,
-    /// How often each runner looks for dead ones.
-    pub sweep_interval: Duration,
-    /// How old a heartbeat must be for its runner to count as dead. Keep it many heartbeat
-    /// intervals long: a runner declared dead while alive has its jobs run a second time.
-    pub sweep_threshold: Duration,
-    /// How long a recovered job waits before it may run again.
-    pub recovery_delay: Duration,
-}
-
-impl Default for Recovery {
-    /// The library's defaults: heartbeat 30 s, sweep 60 s, threshold 5 min, delay 30 s.
-    fn default() -> Self {
-        Self {
-            heartbeat_interval: Duration::from_secs(30),
-            sweep_interval: Duration::from_secs(60),
-            sweep_threshold: Duration::from_secs(300),
-            recovery_delay: Duration::from_secs(30),
-        }
-    }
-}
 
 type StopSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
 /// One step of building the library's options (a handler or an extension), replayed for each

@@ -56,7 +56,9 @@ pub(super) async fn supervise(
         }
         match result {
             Ok(()) => tracing::warn!(worker_id, "the job runner stopped unasked; restarting it"),
-            Err(e) => tracing::error!(worker_id, error = %e, "the job runner failed; restarting it"),
+            Err(e) => {
+                tracing::error!(worker_id, error = %e, "the job runner failed; restarting it")
+            }
         }
         if started.elapsed() >= HEALTHY_RUN {
             retry_in = FIRST_RETRY;

@@ -19,23 +19,37 @@ pub enum FindError {
     NotFound,
     #[error("PG_BIN_DIR={0} does not contain initdb, pg_ctl and postgres")]
     BadConfiguredDir(PathBuf),
+    #[error("PostgreSQL {found} in {dir} is too old: Palisade needs {MIN_MAJOR} or newer")]
+    TooOld { found: u32, dir: PathBuf },
 }
+
+/// The oldest PostgreSQL major version Palisade runs on.
+pub const MIN_MAJOR: u32 = 15;
 
 impl PgBinaries {
     pub fn find(configured: Option<&Path>) -> Result<Self, FindError> {
-        if let Some(dir) = configured {
-            return if has_server_binaries(dir) {
-                Ok(Self { dir: dir.to_path_buf() })
-            } else {
-                Err(FindError::BadConfiguredDir(dir.to_path_buf()))
-            };
+        let found = match configured {
+            Some(dir) if has_server_binaries(dir) => Self { dir: dir.to_path_buf() },
+            Some(dir) => return Err(FindError::BadConfiguredDir(dir.to_path_buf())),
+            None => pg_config_bindir()
+                .into_iter()
+                .chain(newest_debian_bindir())
+                .find(|dir| has_server_binaries(dir))
+                .map(|dir| Self { dir })
+                .ok_or(FindError::NotFound)?,
+        };
+        match found.major_version() {
+            Some(major) if major < MIN_MAJOR => Err(FindError::TooOld { found: major, dir: found.dir }),
+            _ => Ok(found),
         }
-        pg_config_bindir()
-            .into_iter()
-            .chain(newest_debian_bindir())
-            .find(|dir| has_server_binaries(dir))
-            .map(|dir| Self { dir })
-            .ok_or(FindError::NotFound)
+    }
+
+    /// The major version `postgres --version` reports (`postgres (PostgreSQL) 15.18` → 15).
+    pub fn major_version(&self) -> Option<u32> {
+        let output = Command::new(self.tool("postgres")).arg("--version").output().ok()?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let version = text.split_whitespace().last()?;
+        version.split(['.', ' ']).next()?.parse().ok()
     }
 
     pub fn tool(&self, name: &str) -> PathBuf {
@@ -67,4 +81,15 @@ fn newest_debian_bindir() -> Option<PathBuf> {
         .collect();
     versions.sort();
     versions.pop().map(|(_, dir)| dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_installed_postgresql_is_found_and_recent_enough() {
+        let binaries = PgBinaries::find(None).expect("scripts/install-postgres.sh installs them");
+        assert!(binaries.major_version().is_some_and(|major| major >= MIN_MAJOR));
+    }
 }

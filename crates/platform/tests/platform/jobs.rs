@@ -1,11 +1,13 @@
 //! The job runner against a real database, as the application role: transactional enqueue,
 //! exactly-once execution, retries with backoff, serial queues, several runners sharing work,
-//! failed jobs, graceful shutdown and recovery of a dead runner's jobs.
+//! failed jobs, cron registration, graceful shutdown and the role's privileges. Recovery from
+//! failures is in `resilience`.
 
+mod resilience;
 mod support;
 
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
-use platform::jobs::{self, EnqueueOptions, Recovery};
+use platform::jobs::{self, EnqueueOptions};
 use platform::{Db, TenantId};
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -57,9 +59,8 @@ async fn a_failing_job_is_retried_with_exponential_backoff_until_it_succeeds() {
     let probe = Probe::default();
     let runner = runner(&db, &probe).start().await.unwrap();
     let mut conn = db.pool().acquire().await.unwrap();
-    let id = jobs::enqueue(&mut conn, &Flaky { failures: 2 }, EnqueueOptions::default())
-        .await
-        .unwrap();
+    let id =
+        jobs::enqueue(&mut conn, &Flaky { failures: 2 }, EnqueueOptions::default()).await.unwrap();
 
     // The library waits exp(attempts) seconds: 2.7 s after the first failure, 7.4 s after the
     // second. Check each delay, then bring the job forward so the test does not sleep it out.
@@ -209,62 +210,6 @@ async fn shutdown_lets_the_running_job_finish_and_claims_nothing_more() {
     tokio::time::sleep(Duration::from_millis(400)).await;
     assert_eq!(probe.records().len(), 1);
     assert_eq!(job_rows(&db).await, 1, "a stopped runner claims nothing");
-}
-
-/// A killed runner can release nothing: what it leaves is its job and queue locked under its id
-/// and a heartbeat that stops. That state is written here directly; a live runner's sweep must
-/// give the job back without counting the interrupted attempt.
-#[tokio::test]
-async fn the_jobs_of_a_runner_that_died_are_recovered_by_another() {
-    let db = test_db().await.app;
-    let mut conn = db.pool().acquire().await.unwrap();
-    let options = EnqueueOptions::in_queue("surface.scan:asset-9");
-    let id = jobs::enqueue(&mut conn, &Record { n: 7, sleep_ms: 0 }, options).await.unwrap();
-    support::die_holding(&db, id).await;
-
-    let probe = Probe::default();
-    let recovery = Recovery {
-        heartbeat_interval: Duration::from_millis(200),
-        sweep_interval: Duration::from_millis(200),
-        sweep_threshold: Duration::from_secs(1),
-        recovery_delay: Duration::ZERO,
-    };
-    let runner = runner(&db, &probe).recovery(recovery).start().await.unwrap();
-    eventually("the dead runner's job ran", || probe.records() == vec![7]).await;
-    assert_eq!(probe.attempts(), vec![1], "the interrupted attempt is not counted");
-    runner.shutdown().await.unwrap();
-}
-
-/// The library stops a worker at its first database error; the runner must start a new one.
-/// The error here: the queue's table is closed to the application role for a while.
-#[tokio::test]
-async fn a_runner_restarts_itself_after_database_errors() {
-    let db = test_db().await;
-    let owner = db.owner().await;
-    let probe = Probe::default();
-    let runner = runner(&db.app, &probe).start().await.unwrap();
-    let first = runner.worker_id();
-    let access = |verb: &'static str| {
-        let owner = owner.clone();
-        async move {
-            let sql = format!("{verb} all on graphile_worker._private_jobs {} palisade_app",
-                if verb == "grant" { "to" } else { "from" });
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql)).execute(&owner).await.unwrap();
-        }
-    };
-
-    access("revoke").await;
-    let mut conn = owner.acquire().await.unwrap();
-    jobs::enqueue(&mut conn, &Record { n: 5, sleep_ms: 0 }, EnqueueOptions::default())
-        .await
-        .unwrap();
-    eventually("a new worker replaced the failed one", || runner.worker_id() != first).await;
-    assert!(probe.records().is_empty());
-    access("grant").await;
-
-    eventually("the job ran once the database answered again", || probe.records() == vec![5])
-        .await;
-    runner.shutdown().await.unwrap();
 }
 
 #[tokio::test]

@@ -1,0 +1,216 @@
+//! Deliveries end to end, with real receivers on loopback: signed webhooks verified by an
+//! independent Standard Webhooks implementation, racing relays, a relay killed mid-delivery, the
+//! deliveries list and its permissions. Retries and the dead letter are in `retries`; Slack and
+//! email in `kinds`.
+
+mod kinds;
+mod retries;
+
+use crate::receivers::{
+    HookReceiver, Reply, admin_of, create_channel, delivery, send_test, start_relay, uuid,
+    verify_standard_webhook, wait_for_status,
+};
+use identity::Role;
+use notify::RelayOutcome;
+use serde_json::{Value, json};
+use std::time::Duration;
+use testkit::TestApp;
+
+#[tokio::test]
+async fn a_webhook_is_signed_per_standard_webhooks_and_verified_independently() {
+    let app = TestApp::spawn().await;
+    let admin = admin_of(&app, "acme").await;
+    let receiver = HookReceiver::start(vec![], 204).await;
+    let body = json!({"name": "hook", "kind": "webhook", "url": receiver.url("/hooks/palisade")});
+    let channel = create_channel(&app, &admin.token, &body).await;
+    let sent = send_test(&app, &admin.token, &channel).await;
+    assert_eq!(sent["status"], "pending");
+
+    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    assert_eq!(outcome, RelayOutcome::Delivered { attempts: 1 });
+    let got = receiver.received();
+    assert_eq!(got.len(), 1);
+    let secret = channel["secret"].as_str().unwrap();
+    verify_standard_webhook(secret, &got[0].headers, &got[0].body).unwrap();
+    assert!(
+        verify_standard_webhook(
+            "whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            &got[0].headers,
+            &got[0].body
+        )
+        .is_err()
+    );
+    assert_eq!(got[0].headers["webhook-id"], sent["event_id"].as_str().unwrap());
+    assert_eq!(got[0].headers["content-type"], "application/json");
+
+    let event: Value = serde_json::from_slice(&got[0].body).unwrap();
+    assert_eq!(event["id"], sent["event_id"]);
+    assert_eq!(event["type"], "notify.test");
+    assert_eq!(event["severity"], "info");
+    assert_eq!(event["tenant_id"], admin.tenant.to_string());
+    assert!(event["title"].as_str().unwrap().contains("hook"));
+    assert!(event["created_at"].as_str().unwrap().ends_with('Z'));
+
+    let shown = delivery(&app, &admin.token, sent["delivery_id"].as_str().unwrap()).await;
+    assert_eq!(
+        (shown["status"].as_str(), shown["attempts"].as_i64()),
+        (Some("delivered"), Some(1))
+    );
+    assert!(shown["delivered_at"].is_string() && shown["last_error"].is_null());
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_log where action = 'channel.test'")
+            .fetch_one(&app.db.superuser().await)
+            .await
+            .unwrap();
+    assert_eq!(audited, 1);
+    // Relaying a delivered delivery again sends nothing.
+    let again = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    assert_eq!(again, RelayOutcome::Skipped);
+    assert_eq!(receiver.received().len(), 1);
+}
+
+#[tokio::test]
+async fn two_relays_racing_on_one_delivery_send_it_once() {
+    let app = TestApp::spawn().await;
+    let admin = admin_of(&app, "acme").await;
+    let receiver = HookReceiver::start(vec![Reply::Stall(Duration::from_millis(400))], 200).await;
+    let channel = create_channel(
+        &app,
+        &admin.token,
+        &json!({"name": "hook", "kind": "webhook", "url": receiver.url("/")}),
+    )
+    .await;
+    let sent = send_test(&app, &admin.token, &channel).await;
+    let id = uuid(&sent["delivery_id"]);
+    let (one, two) = tokio::join!(
+        app.state.notify.relay(admin.tenant, id),
+        app.state.notify.relay(admin.tenant, id),
+    );
+    let mut outcomes = [one.unwrap(), two.unwrap()];
+    outcomes.sort_by_key(|o| matches!(o, RelayOutcome::Skipped));
+    assert_eq!(outcomes, [RelayOutcome::Delivered { attempts: 1 }, RelayOutcome::Skipped]);
+    assert_eq!(receiver.received().len(), 1);
+    assert_eq!(receiver.ok_answers(), 1);
+    let shown = delivery(&app, &admin.token, sent["delivery_id"].as_str().unwrap()).await;
+    assert_eq!(shown["attempts"], 1);
+}
+
+#[tokio::test]
+async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_after() {
+    let app = TestApp::spawn().await;
+    let admin = admin_of(&app, "acme").await;
+    // The first request stalls past the kill; the next one is answered at once.
+    let receiver = HookReceiver::start(vec![Reply::Stall(Duration::from_secs(8))], 200).await;
+    let channel = create_channel(
+        &app,
+        &admin.token,
+        &json!({"name": "hook", "kind": "webhook", "url": receiver.url("/")}),
+    )
+    .await;
+    let sent = send_test(&app, &admin.token, &channel).await;
+    let id = sent["delivery_id"].as_str().unwrap().to_string();
+
+    let notify = app.state.notify.clone();
+    let (tenant, delivery_id) = (admin.tenant, uuid(&sent["delivery_id"]));
+    let relay = tokio::spawn(async move { notify.relay(tenant, delivery_id).await });
+    receiver.wait_for_requests(1).await;
+    relay.abort();
+    assert!(relay.await.unwrap_err().is_cancelled());
+
+    // The killed attempt left no trace: still pending, no attempt counted, nothing lost.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let shown = delivery(&app, &admin.token, &id).await;
+    assert_eq!((shown["status"].as_str(), shown["attempts"].as_i64()), (Some("pending"), Some(0)));
+
+    // A worker (as after a restart) takes the queued relay job and delivers it.
+    let runner = start_relay(&app).await;
+    let done = wait_for_status(&app, &admin.token, &id, "delivered").await;
+    runner.shutdown().await.unwrap();
+    assert_eq!(done["attempts"], 1);
+    let got = receiver.received();
+    assert_eq!(got.len(), 2, "at least once: the killed request, then the delivered one");
+    assert_eq!(got[0].headers["webhook-id"], got[1].headers["webhook-id"], "same id for dedup");
+    assert_eq!(receiver.ok_answers(), 1);
+}
+
+#[tokio::test]
+async fn deliveries_are_listed_with_filters_and_only_dead_or_failed_ones_can_be_retried() {
+    let app = TestApp::spawn().await;
+    let admin = admin_of(&app, "acme").await;
+    let analyst = app.member(admin.tenant, "l1@acme.test", Role::SOC_ANALYST_L1).await;
+    let receiver = HookReceiver::start(vec![], 200).await;
+    let hook = |name: &str| json!({"name": name, "kind": "webhook", "url": receiver.url("/")});
+    let (one, two) = (
+        create_channel(&app, &admin.token, &hook("one")).await,
+        create_channel(&app, &admin.token, &hook("two")).await,
+    );
+    let first = send_test(&app, &admin.token, &one).await;
+    let second = send_test(&app, &admin.token, &two).await;
+    app.state.notify.relay(admin.tenant, uuid(&first["delivery_id"])).await.unwrap();
+
+    let list = |query: String| {
+        let (app, token) = (&app, analyst.token.clone());
+        async move {
+            let page: Value =
+                app.get_as(&token, &format!("/v1/deliveries?{query}")).await.json().await.unwrap();
+            page["items"].as_array().unwrap().iter().map(|d| d["id"].clone()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(list("status=delivered".into()).await, [first["delivery_id"].clone()]);
+    assert_eq!(list("status=pending".into()).await, [second["delivery_id"].clone()]);
+    assert_eq!(
+        list(format!("channel_id={}", two["id"].as_str().unwrap())).await,
+        [second["delivery_id"].clone()]
+    );
+    assert_eq!(
+        list(format!("event_id={}", first["event_id"].as_str().unwrap())).await,
+        [first["delivery_id"].clone()]
+    );
+    let page: Value =
+        app.get_as(&analyst.token, "/v1/deliveries?limit=1").await.json().await.unwrap();
+    assert_eq!(page["items"][0]["id"], second["delivery_id"], "newest first");
+    let cursor = page["next_cursor"].as_str().unwrap();
+    assert_eq!(list(format!("limit=1&cursor={cursor}")).await, [first["delivery_id"].clone()]);
+    for bad in ["status=lost", "channel_id=x", "cursor=x_y", "limit=0"] {
+        let status = app.get_as(&analyst.token, &format!("/v1/deliveries?{bad}")).await.status();
+        assert!(status == 400 || status == 422, "{bad}: {status}");
+    }
+
+    // Retrying needs CHANNELS_MANAGE, and only a dead or failed delivery can be retried.
+    let retry = |id: &Value| format!("/v1/deliveries/{}/retry", id.as_str().unwrap());
+    assert_eq!(
+        app.post_as(&analyst.token, &retry(&second["delivery_id"]), &json!({})).await.status(),
+        403
+    );
+    for id in [&first["delivery_id"], &second["delivery_id"]] {
+        let refused = app.post_as(&admin.token, &retry(id), &json!({})).await;
+        assert_eq!(refused.status(), 409);
+        assert_eq!(refused.json::<Value>().await.unwrap()["code"], "CONFLICT");
+    }
+    assert_eq!(app.get("/v1/deliveries").await.status(), 401);
+}
+
+#[tokio::test]
+async fn deleting_a_channel_takes_its_deliveries_and_keeps_the_events() {
+    let app = TestApp::spawn().await;
+    let admin = admin_of(&app, "acme").await;
+    let channel = create_channel(
+        &app,
+        &admin.token,
+        &json!({"name": "hook", "kind": "webhook", "url": "http://127.0.0.1:9/"}),
+    )
+    .await;
+    let sent = send_test(&app, &admin.token, &channel).await;
+    let path = format!("/v1/channels/{}", channel["id"].as_str().unwrap());
+    assert_eq!(
+        app.send_as(reqwest::Method::DELETE, &admin.token, &path, &json!({})).await.status(),
+        204
+    );
+    let deliveries: Value = app.get_as(&admin.token, "/v1/deliveries").await.json().await.unwrap();
+    assert!(deliveries["items"].as_array().unwrap().is_empty());
+    let events: Value = app.get_as(&admin.token, "/v1/events").await.json().await.unwrap();
+    assert_eq!(events["items"][0]["id"], sent["event_id"]);
+    // Its queued relay job finds nothing to do.
+    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    assert_eq!(outcome, RelayOutcome::Skipped);
+}
