@@ -7,9 +7,10 @@ use identity::{Conflict, LoginError, ManageError, RefreshError};
 impl From<LoginError> for ApiError {
     fn from(error: LoginError) -> Self {
         match error {
-            LoginError::InvalidCredentials => {
-                ApiError::new(ErrorCode::INVALID_CREDENTIALS, "The email or password is not correct.")
-            }
+            LoginError::InvalidCredentials => ApiError::new(
+                ErrorCode::INVALID_CREDENTIALS,
+                "The email or password is not correct.",
+            ),
             LoginError::Unexpected(cause) => ApiError::internal(cause),
         }
     }
@@ -42,11 +43,13 @@ impl From<ManageError> for ApiError {
                 };
                 ApiError::new(code, message)
             }
-            ManageError::Invalid { field, code, message } => ApiError::validation(vec![FieldError {
-                field: field.to_string(),
-                code: code.to_string(),
-                message,
-            }]),
+            ManageError::Invalid { field, code, message } => {
+                ApiError::validation(vec![FieldError {
+                    field: field.to_string(),
+                    code: code.to_string(),
+                    message,
+                }])
+            }
             ManageError::Forbidden(message) => ApiError::new(ErrorCode::FORBIDDEN, message),
             ManageError::RegistrationDisabled => ApiError::new(
                 ErrorCode::REGISTRATION_DISABLED,

@@ -1,9 +1,11 @@
 //! Assembles the application: every capability's routes, the OpenAPI document and Swagger UI, and
 //! the middleware stack in its order.
 
-use crate::error::ApiError;
 use crate::auth::authenticate;
-use crate::middleware::{problem_fallback, rate_limit, request_id, security_headers, timeout, trace};
+use crate::error::ApiError;
+use crate::middleware::{
+    problem_fallback, rate_limit, request_id, security_headers, timeout, trace,
+};
 use crate::openapi::ApiDoc;
 use crate::routes;
 use crate::state::AppState;
@@ -29,6 +31,7 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::channels::routes())
         .merge(routes::events::routes())
         .merge(routes::deliveries::routes())
+        .merge(routes::ws::routes())
         .split_for_parts()
 }
 

@@ -5,6 +5,7 @@ use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimiter, RateLimits};
 use identity::Identity;
 use notify::Notify;
+use notify::feed::Hub;
 use platform::Db;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,17 +24,26 @@ pub struct AppState {
     pub identity: Identity,
     /// Channels, events, deliveries.
     pub notify: Notify,
+    /// The live feed's rooms (`/v1/ws`); its listener is spawned by whoever serves the router.
+    pub feed: Hub,
     pub limiter: RateLimiter,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,
 }
 
 impl AppState {
-    pub fn new(identity: Identity, notify: Notify, http: HttpSettings, limits: RateLimits) -> Self {
+    pub fn new(
+        identity: Identity,
+        notify: Notify,
+        feed: Hub,
+        http: HttpSettings,
+        limits: RateLimits,
+    ) -> Self {
         Self {
             db: identity.db().clone(),
             identity,
             notify,
+            feed,
             limiter: RateLimiter::new(limits),
             http,
             metrics: Arc::new(Metrics::new()),

@@ -17,5 +17,5 @@ pub use error::{AuthError, Conflict, LoginError, ManageError, RefreshError};
 pub use permissions::{Permission, PermissionSet, Role};
 pub use principal::{Credential, Principal};
 pub use service::{Identity, IdentitySettings};
-pub mod password;
 pub mod credentials;
+pub mod password;

@@ -12,19 +12,20 @@ pub struct Email(String);
 impl Email {
     pub fn parse(text: &str) -> Result<Email, ManageError> {
         let email = text.trim();
-        let invalid = || ManageError::invalid("email", "INVALID_EMAIL", "not a valid email address");
+        let invalid =
+            || ManageError::invalid("email", "INVALID_EMAIL", "not a valid email address");
         if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
             return Err(invalid());
         }
         let (local, domain) = email.rsplit_once('@').ok_or_else(invalid)?;
         // Single-label domains (admin@localhost, intranet hosts) are allowed.
         let domain_ok = domain.split('.').all(|label| {
-                !label.is_empty()
-                    && label.len() <= 63
-                    && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-                    && !label.starts_with('-')
-                    && !label.ends_with('-')
-            });
+            !label.is_empty()
+                && label.len() <= 63
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
             return Err(invalid());
         }
@@ -73,7 +74,11 @@ impl Slug {
 pub fn parse_name(field: &'static str, text: &str) -> Result<String, ManageError> {
     let name = text.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(ManageError::invalid(field, "INVALID_NAME", "1 to 200 characters, no control characters"));
+        return Err(ManageError::invalid(
+            field,
+            "INVALID_NAME",
+            "1 to 200 characters, no control characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -87,7 +92,8 @@ mod tests {
         for good in ["a@example.com", " Bob.Smith+tag@sub.example.org ", "admin@localhost"] {
             assert!(Email::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "no-at-sign", "@example.com", "a@", "a@.com", "a b@example.com", "a@-x.com"] {
+        for bad in ["", "no-at-sign", "@example.com", "a@", "a@.com", "a b@example.com", "a@-x.com"]
+        {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

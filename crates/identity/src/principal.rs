@@ -12,8 +12,14 @@ use uuid::Uuid;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Credential {
     /// `session` is the refresh-token family the token was issued with.
-    AccessToken { jti: Uuid, expires_at: i64, session: Uuid },
-    ApiKey { id: Uuid },
+    AccessToken {
+        jti: Uuid,
+        expires_at: i64,
+        session: Uuid,
+    },
+    ApiKey {
+        id: Uuid,
+    },
     /// An operator at the console (`palisade admin …`): trusted, audited as the system.
     System,
 }

@@ -49,7 +49,10 @@ async fn main() {
         url: Some(url),
         ..ChannelInput::default()
     };
-    notify.create_channel(&RequestContext::default(), &Principal::system(tenant), &input).await.unwrap();
+    notify
+        .create_channel(&RequestContext::default(), &Principal::system(tenant), &input)
+        .await
+        .unwrap();
     let runner = notify::register_jobs(JobRunner::builder(&app.db.app), &notify)
         .concurrency(16)
         .poll_interval(Duration::from_millis(50))
@@ -94,7 +97,9 @@ async fn main() {
     let arrivals = arrivals.lock().unwrap().clone();
     let mut latencies: Vec<Duration> = committed
         .iter()
-        .filter_map(|(id, at)| arrivals.get(id).map(|arrived| arrived.saturating_duration_since(*at)))
+        .filter_map(|(id, at)| {
+            arrivals.get(id).map(|arrived| arrived.saturating_duration_since(*at))
+        })
         .collect();
     latencies.sort();
     let last = arrivals.values().max().copied().unwrap_or(started);

@@ -13,6 +13,7 @@
 
 pub mod crypto;
 pub mod error;
+pub mod feed;
 pub mod model;
 pub mod relay;
 pub mod send;

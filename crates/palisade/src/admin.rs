@@ -83,18 +83,27 @@ pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<ExitC
 }
 
 async fn manage(identity: &Identity, command: AdminCommand) -> anyhow::Result<()> {
-    let context = RequestContext { user_agent: Some("palisade admin".into()), ..Default::default() };
+    let context =
+        RequestContext { user_agent: Some("palisade admin".into()), ..Default::default() };
     let new_password = std::env::var("PALISADE_NEW_PASSWORD").ok();
     match command {
         AdminCommand::CreateTenant { name, slug } => {
-            let tenant = identity.create_tenant(&context, &Principal::system(TenantId::PLATFORM), &name, &slug).await?;
+            let tenant = identity
+                .create_tenant(&context, &Principal::system(TenantId::PLATFORM), &name, &slug)
+                .await?;
             println!("created tenant {} ({})", tenant.slug, tenant.id);
         }
         AdminCommand::CreateUser { email, tenant, role, display_name } => {
             let tenant = find_tenant(identity, &tenant).await?;
-            let generated = new_password.is_none().then(identity::service::operator::generate_password);
+            let generated =
+                new_password.is_none().then(identity::service::operator::generate_password);
             let password = new_password.as_deref().or(generated.as_deref());
-            let new = NewMember { email: &email, role: &role, display_name: display_name.as_deref(), password };
+            let new = NewMember {
+                email: &email,
+                role: &role,
+                display_name: display_name.as_deref(),
+                password,
+            };
             let member = identity.add_member(&context, &Principal::system(tenant), new).await?;
             println!("added {} to tenant {tenant} as {}", member.email, member.role.as_str());
             if let Some(password) = generated {
@@ -102,7 +111,8 @@ async fn manage(identity: &Identity, command: AdminCommand) -> anyhow::Result<()
             }
         }
         AdminCommand::ResetPassword { email } => {
-            let password = identity.reset_password(&context, &email, new_password.as_deref()).await?;
+            let password =
+                identity.reset_password(&context, &email, new_password.as_deref()).await?;
             println!("password of {email} reset; every session ended");
             if new_password.is_none() {
                 println!("password (shown once): {}", password.expose());
@@ -126,7 +136,9 @@ async fn manage(identity: &Identity, command: AdminCommand) -> anyhow::Result<()
 
 async fn find_tenant(identity: &Identity, text: &str) -> anyhow::Result<TenantId> {
     let mut conn = identity.db().pool().acquire().await?;
-    auth::tenant_by_id_or_slug(&mut conn, text).await?.ok_or_else(|| anyhow::anyhow!("no tenant {text}"))
+    auth::tenant_by_id_or_slug(&mut conn, text)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no tenant {text}"))
 }
 
 async fn find_user(identity: &Identity, email: &str) -> anyhow::Result<platform::UserId> {

@@ -34,8 +34,9 @@ impl Database {
     pub async fn open_or_attach(config: &Config) -> anyhow::Result<Database> {
         match Self::open(config, Migrations::ApplyIfOwner).await {
             Err(e) if config.database.url.is_none() && is_already_running(&e) => {
-                let options = Cluster::running_elsewhere(&config.data_dir, pg::APP_ROLE, pg::DATABASE)
-                    .ok_or(e)?;
+                let options =
+                    Cluster::running_elsewhere(&config.data_dir, pg::APP_ROLE, pg::DATABASE)
+                        .ok_or(e)?;
                 tracing::info!("attached to the embedded PostgreSQL of the running palisade");
                 Ok(Database { app: Db::connect_lazy(options, 4), cluster: None })
             }

@@ -56,6 +56,7 @@ async fn serve(
     wiring::bootstrap(config, &identity).await?;
     tokio::spawn(identity.clone().listen_for_changes());
     let state = wiring::app_state(config, identity, notify, limits);
+    tokio::spawn(state.feed.clone().run(wait_for_signal()));
     let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle: Handle<SocketAddr> = Handle::new();
     let redirect_handle: Handle<SocketAddr> = Handle::new();

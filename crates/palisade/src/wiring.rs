@@ -15,7 +15,8 @@ use platform::{Db, Secret};
 pub async fn identity(config: &Config, db: Db) -> anyhow::Result<Identity> {
     let mut settings = IdentitySettings::new(HashCost::Owasp);
     settings.registration_enabled = config.auth.registration;
-    settings.jwt_secret = config.auth.jwt_secret.as_ref().map(|s| Secret::new(s.expose().as_bytes().to_vec()));
+    settings.jwt_secret =
+        config.auth.jwt_secret.as_ref().map(|s| Secret::new(s.expose().as_bytes().to_vec()));
     settings.api_key_pepper =
         config.auth.api_key_pepper.as_ref().map(|s| Secret::new(s.expose().as_bytes().to_vec()));
     Identity::start(db, settings).await
@@ -23,7 +24,8 @@ pub async fn identity(config: &Config, db: Db) -> anyhow::Result<Identity> {
 
 /// Creates the first administrator on an empty installation and tells the operator once.
 pub async fn bootstrap(config: &Config, identity: &Identity) -> anyhow::Result<()> {
-    let outcome = identity.bootstrap(&config.auth.admin_email, config.auth.admin_password.as_ref()).await?;
+    let outcome =
+        identity.bootstrap(&config.auth.admin_email, config.auth.admin_password.as_ref()).await?;
     if let BootstrapOutcome::Created { email, tenant, generated_password } = outcome {
         tracing::info!(%email, %tenant, "created the first global administrator and the default tenant");
         if let Some(password) = generated_password {
@@ -56,7 +58,11 @@ pub fn rate_limits(config: &Config) -> anyhow::Result<RateLimits> {
             Err(e) => errors.push(format!("rate_limits.{name}: `{text}` {e}")),
         }
     }
-    if errors.is_empty() { Ok(limits) } else { anyhow::bail!("invalid configuration:\n  - {}", errors.join("\n  - ")) }
+    if errors.is_empty() {
+        Ok(limits)
+    } else {
+        anyhow::bail!("invalid configuration:\n  - {}", errors.join("\n  - "))
+    }
 }
 
 /// Notifications: channels, events, deliveries and their relay. Loads nothing yet (the
@@ -74,10 +80,17 @@ pub fn notify(config: &Config, db: Db) -> anyhow::Result<Notify> {
     Ok(Notify::new(db, config.outbound.clone(), settings))
 }
 
-pub fn app_state(config: &Config, identity: Identity, notify: Notify, limits: RateLimits) -> AppState {
+pub fn app_state(
+    config: &Config,
+    identity: Identity,
+    notify: Notify,
+    limits: RateLimits,
+) -> AppState {
+    let feed = notify::feed::Hub::new(identity.db().clone(), notify::feed::FeedSettings::default());
     AppState::new(
         identity,
         notify,
+        feed,
         HttpSettings {
             body_limit_bytes: config.http.body_limit_bytes,
             request_timeout: config.http.request_timeout,

@@ -189,14 +189,22 @@ impl Config {
                 format: src.log_format("log.format", &["PALISADE_LOG_FORMAT"]),
             },
             auth: AuthConfig {
-                registration: src.boolean("auth.registration", &["PALISADE_AUTH_REGISTRATION"], false),
+                registration: src.boolean(
+                    "auth.registration",
+                    &["PALISADE_AUTH_REGISTRATION"],
+                    false,
+                ),
                 jwt_secret: src
                     .secret_of_at_least_32("auth.jwt_secret", &["PALISADE_AUTH_JWT_SECRET"])
                     .map(Secret::new),
                 api_key_pepper: src
                     .secret_of_at_least_32("auth.api_key_pepper", &["PALISADE_AUTH_API_KEY_PEPPER"])
                     .map(Secret::new),
-                admin_email: src.string("auth.admin_email", &["PALISADE_ADMIN_EMAIL"], "admin@localhost"),
+                admin_email: src.string(
+                    "auth.admin_email",
+                    &["PALISADE_ADMIN_EMAIL"],
+                    "admin@localhost",
+                ),
                 admin_password: src
                     .optional_string("auth.admin_password", &["PALISADE_ADMIN_PASSWORD"])
                     .map(Secret::new),
@@ -215,12 +223,21 @@ impl Config {
                     0..=3600,
                 )),
             },
-            outbound: src.outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
+            outbound: src
+                .outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
             encryption_key: src
                 .base64_key("encryption.key", &["PALISADE_ENCRYPTION_KEY"])
                 .map(Secret::new),
-            encryption_key_id: src.string("encryption.key_id", &["PALISADE_ENCRYPTION_KEY_ID"], "k1"),
-            public_url: src.string("public_url", &["PALISADE_PUBLIC_URL"], "https://localhost:8443"),
+            encryption_key_id: src.string(
+                "encryption.key_id",
+                &["PALISADE_ENCRYPTION_KEY_ID"],
+                "k1",
+            ),
+            public_url: src.string(
+                "public_url",
+                &["PALISADE_PUBLIC_URL"],
+                "https://localhost:8443",
+            ),
             rate_limits: RATE_LIMIT_NAMES
                 .iter()
                 .filter_map(|(name, env)| {

@@ -61,7 +61,9 @@ pub async fn tenant_tx(pool: &PgPool, tenant: TenantId) -> Result<TenantTx, DbEr
     // A TenantId is a parsed UUID, so its text cannot carry SQL.
     let begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
     pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(|e| match e {
-        sqlx::Error::Database(_) => DbError::Unexpected(anyhow::Error::new(e).context("setting app.tenant_id")),
+        sqlx::Error::Database(_) => {
+            DbError::Unexpected(anyhow::Error::new(e).context("setting app.tenant_id"))
+        }
         other => DbError::Unavailable(other),
     })
 }

@@ -82,7 +82,11 @@ pub struct Emitted {
 
 /// Records `event` for `tenant` with its deliveries and relay jobs, in the caller's transaction.
 #[tracing::instrument(skip(tx, event), fields(kind = event.kind), err)]
-pub async fn emit(tx: &mut TenantTx, tenant: TenantId, event: &NewEvent<'_>) -> Result<Emitted, JobsError> {
+pub async fn emit(
+    tx: &mut TenantTx,
+    tenant: TenantId,
+    event: &NewEvent<'_>,
+) -> Result<Emitted, JobsError> {
     let event_id = Uuid::now_v7();
     sqlx::query(
         "insert into events (tenant_id, id, type, severity, title, payload) values ($1, $2, $3, $4, $5, $6)",
@@ -121,9 +125,16 @@ pub async fn emit(tx: &mut TenantTx, tenant: TenantId, event: &NewEvent<'_>) -> 
 }
 
 /// Queues the relay job of one delivery (also used to re-queue a dead one).
-pub async fn relay(tx: &mut TenantTx, tenant: TenantId, delivery_id: Uuid) -> Result<(), JobsError> {
+pub async fn relay(
+    tx: &mut TenantTx,
+    tenant: TenantId,
+    delivery_id: Uuid,
+) -> Result<(), JobsError> {
     let payload = RelayPayload { tenant_id: tenant, delivery_id };
     // One relay job per delivery at a time: re-queuing replaces a pending one.
-    let options = EnqueueOptions { job_key: Some(format!("delivery:{delivery_id}")), ..EnqueueOptions::default() };
+    let options = EnqueueOptions {
+        job_key: Some(format!("delivery:{delivery_id}")),
+        ..EnqueueOptions::default()
+    };
     enqueue_named(tx, RELAY_JOB, &serde_json::to_value(payload)?, options).await.map(|_| ())
 }

@@ -6,6 +6,7 @@ use api::rate_limit::RateLimits;
 use api::{AppState, HttpSettings};
 use identity::password::HashCost;
 use identity::{Identity, IdentitySettings};
+use notify::feed::{FeedSettings, Hub};
 use notify::{Notify, NotifySettings};
 use platform::Secret;
 use platform::outbound::OutboundPolicy;
@@ -27,6 +28,8 @@ pub struct TestConfig {
     pub outbound: OutboundPolicy,
     /// Notifications; the retry backoff is 50 ms so that retries run within a test.
     pub notify: NotifySettings,
+    /// The live feed (`/v1/ws`): production defaults; tests shorten the intervals they exercise.
+    pub feed: FeedSettings,
 }
 
 pub struct TestApp {
@@ -58,16 +61,20 @@ impl TestApp {
                 backoff_base: Duration::from_millis(50),
                 ..NotifySettings::new("https://palisade.test")
             },
+            feed: FeedSettings::default(),
         };
         adjust(&mut config);
-        let identity = Identity::start(db.app.clone(), config.identity).await.expect("start identity");
+        let identity =
+            Identity::start(db.app.clone(), config.identity).await.expect("start identity");
         identity
             .bootstrap(ADMIN_EMAIL, Some(&Secret::new(ADMIN_PASSWORD.to_string())))
             .await
             .expect("bootstrap the administrator");
         tokio::spawn(identity.clone().listen_for_changes());
         let notify = Notify::new(db.app.clone(), config.outbound, config.notify);
-        let state = AppState::new(identity, notify, config.http, config.limits);
+        let feed = Hub::new(db.app.clone(), config.feed);
+        tokio::spawn(feed.clone().run(std::future::pending()));
+        let state = AppState::new(identity, notify, feed, config.http, config.limits);
         let router = api::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let address = listener.local_addr().expect("local address");
@@ -96,8 +103,20 @@ impl TestApp {
     }
 
     /// A request with a JSON body and a bearer credential.
-    pub async fn send_as(&self, method: reqwest::Method, token: &str, path: &str, body: &Value) -> reqwest::Response {
-        self.client.request(method, self.url(path)).bearer_auth(token).json(body).send().await.expect("send request")
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("send request")
     }
 
     pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {

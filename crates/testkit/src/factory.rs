@@ -25,7 +25,9 @@ impl TestApp {
     pub async fn tenant(&self, slug: &str) -> TenantId {
         let tenant = TenantId::generate();
         let mut tx = self.db.app.tenant_tx(tenant).await.expect("tenant tx");
-        tenants::insert(&mut tx, tenant, slug, &Slug::parse(slug).expect("slug")).await.expect("insert tenant");
+        tenants::insert(&mut tx, tenant, slug, &Slug::parse(slug).expect("slug"))
+            .await
+            .expect("insert tenant");
         rbac::seed_defaults(&mut tx, tenant).await.expect("seed roles");
         tx.commit().await.expect("commit");
         tenant
@@ -38,7 +40,9 @@ impl TestApp {
         let password = NewPassword::parse(MEMBER_PASSWORD, email).expect("password policy");
         let hash = self.state.identity.hasher().hash(&password).await.expect("hash");
         let mut tx = self.db.app.tenant_tx(tenant).await.expect("tenant tx");
-        users::insert_user(&mut tx, user, &email_value, "Test User", Some(&hash), false).await.expect("insert user");
+        users::insert_user(&mut tx, user, &email_value, "Test User", Some(&hash), false)
+            .await
+            .expect("insert user");
         users::insert_membership(&mut tx, tenant, user, role).await.expect("insert membership");
         tx.commit().await.expect("commit");
         let tokens = self.login(email, MEMBER_PASSWORD, Some(&tenant.to_string())).await;

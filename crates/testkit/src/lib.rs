@@ -17,5 +17,5 @@ mod factory;
 pub mod logs;
 
 pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, TestConfig, access_token};
-pub use factory::{MEMBER_PASSWORD, Member};
 pub use cluster::{TestDb, test_db};
+pub use factory::{MEMBER_PASSWORD, Member};

@@ -44,7 +44,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Context {
             .map(|ua| ua.chars().take(512).collect());
         Ok(Context(RequestContext {
             request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
-            source_ip: parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()),
+            source_ip: parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
             user_agent,
         }))
     }

@@ -34,7 +34,10 @@ impl Access {
 }
 
 /// Wraps the routes of one `routes!(...)` with `access`.
-pub fn guard<S>(access: Access, (schemas, mut paths, router): UtoipaMethodRouter<S>) -> UtoipaMethodRouter<S>
+pub fn guard<S>(
+    access: Access,
+    (schemas, mut paths, router): UtoipaMethodRouter<S>,
+) -> UtoipaMethodRouter<S>
 where
     S: Clone + Send + Sync + 'static,
 {
@@ -74,13 +77,16 @@ where
     let router = if access == Access::Public {
         router
     } else {
-        router.route_layer(from_fn(move |request: Request, next: Next| require(access, request, next)))
+        router.route_layer(from_fn(move |request: Request, next: Next| {
+            require(access, request, next)
+        }))
     };
     (schemas, paths, router)
 }
 
 async fn require(access: Access, request: Request, next: Next) -> Response {
-    let outcome = request.extensions().get::<AuthOutcome>().cloned().unwrap_or(AuthOutcome::Anonymous);
+    let outcome =
+        request.extensions().get::<AuthOutcome>().cloned().unwrap_or(AuthOutcome::Anonymous);
     let principal = match outcome {
         AuthOutcome::Authenticated(principal) => principal,
         AuthOutcome::Anonymous => return unauthenticated(&AuthError::Missing).into_response(),
@@ -89,8 +95,11 @@ async fn require(access: Access, request: Request, next: Next) -> Response {
     if let Access::Permission(permission) = access
         && !principal.can(permission)
     {
-        return ApiError::new(ErrorCode::FORBIDDEN, format!("This requires the {permission} permission."))
-            .into_response();
+        return ApiError::new(
+            ErrorCode::FORBIDDEN,
+            format!("This requires the {permission} permission."),
+        )
+        .into_response();
     }
     next.run(request).await
 }
@@ -98,11 +107,16 @@ async fn require(access: Access, request: Request, next: Next) -> Response {
 /// The response for a request whose credential was missing or refused.
 pub fn unauthenticated(error: &AuthError) -> ApiError {
     match error {
-        AuthError::Missing => {
-            ApiError::new(ErrorCode::UNAUTHENTICATED, "Send Authorization: Bearer <access token or API key>.")
+        AuthError::Missing => ApiError::new(
+            ErrorCode::UNAUTHENTICATED,
+            "Send Authorization: Bearer <access token or API key>.",
+        ),
+        AuthError::Expired => {
+            ApiError::new(ErrorCode::TOKEN_EXPIRED, "The access token has expired; refresh it.")
         }
-        AuthError::Expired => ApiError::new(ErrorCode::TOKEN_EXPIRED, "The access token has expired; refresh it."),
-        AuthError::Invalid => ApiError::new(ErrorCode::UNAUTHENTICATED, "The credential is not valid."),
+        AuthError::Invalid => {
+            ApiError::new(ErrorCode::UNAUTHENTICATED, "The credential is not valid.")
+        }
         AuthError::TenantOverrideRefused => ApiError::new(
             ErrorCode::FORBIDDEN,
             "X-Tenant-Id must name an existing tenant and is only allowed to global administrators.",

@@ -20,7 +20,11 @@ pub enum AuthOutcome {
     Refused(Arc<AuthError>),
 }
 
-pub async fn authenticate(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     // Owned copies: a borrowed request cannot be held across the await (its body is not Sync).
     let bearer = bearer(&request).map(str::to_string);
     let tenant = request.headers().get(TENANT_HEADER).map(|v| v.to_str().map(str::to_string));

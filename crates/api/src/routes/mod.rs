@@ -10,3 +10,4 @@ pub mod roles;
 pub mod system;
 pub mod tenants;
 pub mod users;
+pub mod ws;

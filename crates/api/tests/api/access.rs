@@ -12,6 +12,10 @@ const PUBLIC: &[&str] = &[
     "POST /v1/auth/login",
     "POST /v1/auth/refresh",
     "POST /v1/auth/register",
+    // The live feed's upgrade: browsers cannot send Authorization on a WebSocket, so the socket
+    // authenticates in-band (subprotocol, header or first message) and is closed with 4401
+    // otherwise.
+    "GET /v1/ws",
 ];
 
 /// Every operation of the router, with the access it declares (`None` when it declares none).
@@ -24,7 +28,8 @@ pub fn operations() -> Vec<(String, String, Option<String>)> {
             if !["get", "put", "post", "delete", "patch", "head"].contains(&method.as_str()) {
                 continue;
             }
-            let access = operation.get(ACCESS_EXTENSION).and_then(|v| v.as_str()).map(str::to_string);
+            let access =
+                operation.get(ACCESS_EXTENSION).and_then(|v| v.as_str()).map(str::to_string);
             found.push((method.to_uppercase(), path.clone(), access));
         }
     }

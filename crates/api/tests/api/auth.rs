@@ -11,7 +11,12 @@ use sha2::Sha256;
 use testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, access_token};
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
-    app.client.post(app.url("/v1/auth/refresh")).json(&json!({ "refresh_token": token })).send().await.unwrap()
+    app.client
+        .post(app.url("/v1/auth/refresh"))
+        .json(&json!({ "refresh_token": token }))
+        .send()
+        .await
+        .unwrap()
 }
 
 async fn audit_actions(app: &TestApp) -> Vec<String> {
@@ -41,9 +46,16 @@ async fn login_returns_a_bearer_token_pair_and_me_describes_the_session() {
 async fn a_wrong_password_and_an_unknown_email_are_refused_alike() {
     let app = TestApp::spawn().await;
     let mut bodies = Vec::new();
-    for (email, password) in [(ADMIN_EMAIL, "wrong-password-entirely"), ("nobody@palisade.test", ADMIN_PASSWORD)] {
-        let response =
-            app.client.post(app.url("/v1/auth/login")).json(&json!({"email": email, "password": password})).send().await.unwrap();
+    for (email, password) in
+        [(ADMIN_EMAIL, "wrong-password-entirely"), ("nobody@palisade.test", ADMIN_PASSWORD)]
+    {
+        let response = app
+            .client
+            .post(app.url("/v1/auth/login"))
+            .json(&json!({"email": email, "password": password}))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 401);
         let mut body: Value = response.json().await.unwrap();
         body.as_object_mut().unwrap().remove("request_id");
@@ -68,7 +80,11 @@ async fn refresh_rotates_and_a_replayed_token_revokes_the_whole_family() {
     let replay = refresh(&app, first_refresh).await;
     assert_eq!(replay.status(), 401);
     assert_eq!(replay.json::<Value>().await.unwrap()["code"], "INVALID_REFRESH_TOKEN");
-    assert_eq!(refresh(&app, second_refresh).await.status(), 401, "the newest token of the family is revoked too");
+    assert_eq!(
+        refresh(&app, second_refresh).await.status(),
+        401,
+        "the newest token of the family is revoked too"
+    );
     assert!(audit_actions(&app).await.contains(&"session.refresh_reuse".to_string()));
 }
 
@@ -89,26 +105,42 @@ async fn a_user_of_two_tenants_switches_between_them() {
     let (acme, globex) = (app.tenant("acme").await, app.tenant("globex").await);
     let member = app.member(acme, "dana@acme.test", Role::SOC_ANALYST_L2).await;
     let mut tx = app.db.app.tenant_tx(globex).await.unwrap();
-    identity::store::users::insert_membership(&mut tx, globex, member.user, Role::AUDITOR_READONLY).await.unwrap();
+    identity::store::users::insert_membership(&mut tx, globex, member.user, Role::AUDITOR_READONLY)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
 
-    let switched = app.post_as(&member.token, "/v1/auth/switch-tenant", &json!({"tenant": "globex"})).await;
+    let switched =
+        app.post_as(&member.token, "/v1/auth/switch-tenant", &json!({"tenant": "globex"})).await;
     assert_eq!(switched.status(), 200);
-    let me: Value = app.get_as(&access_token(&switched.json().await.unwrap()), "/v1/auth/me").await.json().await.unwrap();
-    assert_eq!((me["tenant"]["slug"].as_str(), me["role"].as_str()), (Some("globex"), Some("AUDITOR_READONLY")));
+    let me: Value = app
+        .get_as(&access_token(&switched.json().await.unwrap()), "/v1/auth/me")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (me["tenant"]["slug"].as_str(), me["role"].as_str()),
+        (Some("globex"), Some("AUDITOR_READONLY"))
+    );
 
-    let elsewhere = app.post_as(&member.token, "/v1/auth/switch-tenant", &json!({"tenant": "default"})).await;
+    let elsewhere =
+        app.post_as(&member.token, "/v1/auth/switch-tenant", &json!({"tenant": "default"})).await;
     assert_eq!(elsewhere.status(), 404, "not a tenant of this user");
 }
 
 /// Signs `claims` as an access token would be, with the installation's key.
 async fn forge(app: &TestApp, header: Value, claims: Value) -> String {
-    let key: Vec<u8> = sqlx::query_scalar("select value from server_secrets where name = 'jwt_signing_key'")
-        .fetch_one(&app.db.superuser().await)
-        .await
-        .unwrap();
-    let signing_input =
-        format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let key: Vec<u8> =
+        sqlx::query_scalar("select value from server_secrets where name = 'jwt_signing_key'")
+            .fetch_one(&app.db.superuser().await)
+            .await
+            .unwrap();
+    let signing_input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     mac.update(signing_input.as_bytes());
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
@@ -127,27 +159,44 @@ async fn expired_tampered_wrong_audience_wrong_type_and_unsigned_tokens_are_refu
     };
     let hs256 = json!({"alg": "HS256", "typ": "JWT"});
     let valid = forge(&app, hs256.clone(), claims("palisade-api", "access", now + 600)).await;
-    assert_eq!(app.get_as(&valid, "/v1/auth/me").await.status(), 200, "the forging helper itself is right");
+    assert_eq!(
+        app.get_as(&valid, "/v1/auth/me").await.status(),
+        200,
+        "the forging helper itself is right"
+    );
 
     let expired = forge(&app, hs256.clone(), claims("palisade-api", "access", now - 1)).await;
     let response = app.get_as(&expired, "/v1/auth/me").await;
     assert_eq!(response.status(), 401);
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "TOKEN_EXPIRED");
 
-    let wrong_audience = forge(&app, hs256.clone(), claims("someone-else", "access", now + 600)).await;
+    let wrong_audience =
+        forge(&app, hs256.clone(), claims("someone-else", "access", now + 600)).await;
     let wrong_type = forge(&app, hs256.clone(), claims("palisade-api", "refresh", now + 600)).await;
-    let hs512 = forge(&app, json!({"alg": "HS512", "typ": "JWT"}), claims("palisade-api", "access", now + 600)).await;
+    let hs512 = forge(
+        &app,
+        json!({"alg": "HS512", "typ": "JWT"}),
+        claims("palisade-api", "access", now + 600),
+    )
+    .await;
     let (head, rest) = token.split_once('.').unwrap();
     let (_, signature) = rest.split_once('.').unwrap();
-    let tampered_payload = URL_SAFE_NO_PAD.encode(claims("palisade-api", "access", now + 86_400).to_string());
+    let tampered_payload =
+        URL_SAFE_NO_PAD.encode(claims("palisade-api", "access", now + 86_400).to_string());
     let tampered = format!("{head}.{tampered_payload}.{signature}");
     let none_alg = format!(
         "{}.{}.",
         URL_SAFE_NO_PAD.encode(json!({"alg": "none"}).to_string()),
         URL_SAFE_NO_PAD.encode(claims("palisade-api", "access", now + 600).to_string())
     );
-    for (name, bad) in [("wrong audience", wrong_audience), ("wrong type", wrong_type), ("HS512", hs512),
-                        ("tampered", tampered), ("alg none", none_alg), ("garbage", "not.a.token".into())] {
+    for (name, bad) in [
+        ("wrong audience", wrong_audience),
+        ("wrong type", wrong_type),
+        ("HS512", hs512),
+        ("tampered", tampered),
+        ("alg none", none_alg),
+        ("garbage", "not.a.token".into()),
+    ] {
         let response = app.get_as(&bad, "/v1/auth/me").await;
         assert_eq!(response.status(), 401, "{name}");
         assert_eq!(response.json::<Value>().await.unwrap()["code"], "UNAUTHENTICATED", "{name}");
@@ -165,16 +214,25 @@ async fn registration_answers_the_same_for_new_and_taken_emails_when_enabled() {
     };
     let new = register("newcomer@palisade.test").await.unwrap();
     let taken = register(ADMIN_EMAIL).await.unwrap();
-    assert_eq!((new.status(), taken.status()), (reqwest::StatusCode::ACCEPTED, reqwest::StatusCode::ACCEPTED));
+    assert_eq!(
+        (new.status(), taken.status()),
+        (reqwest::StatusCode::ACCEPTED, reqwest::StatusCode::ACCEPTED)
+    );
     assert_eq!(new.json::<Value>().await.unwrap(), taken.json::<Value>().await.unwrap());
-    let users: i64 = sqlx::query_scalar("select count(*) from users where email = 'newcomer@palisade.test'")
-        .fetch_one(&app.db.superuser().await)
-        .await
-        .unwrap();
+    let users: i64 =
+        sqlx::query_scalar("select count(*) from users where email = 'newcomer@palisade.test'")
+            .fetch_one(&app.db.superuser().await)
+            .await
+            .unwrap();
     assert_eq!(users, 1);
 
-    let weak = app.client.post(app.url("/v1/auth/register"))
-        .json(&json!({"email": "weak@palisade.test", "password": "short"})).send().await.unwrap();
+    let weak = app
+        .client
+        .post(app.url("/v1/auth/register"))
+        .json(&json!({"email": "weak@palisade.test", "password": "short"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(weak.status(), 422);
     assert_eq!(weak.json::<Value>().await.unwrap()["errors"][0]["field"], "password");
 }
@@ -182,22 +240,35 @@ async fn registration_answers_the_same_for_new_and_taken_emails_when_enabled() {
 #[tokio::test]
 async fn registration_is_refused_when_disabled() {
     let app = TestApp::spawn().await;
-    let response = app.client.post(app.url("/v1/auth/register"))
-        .json(&json!({"email": "x@palisade.test", "password": "a-perfectly-fine-passphrase"})).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/v1/auth/register"))
+        .json(&json!({"email": "x@palisade.test", "password": "a-perfectly-fine-passphrase"}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 403);
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "REGISTRATION_DISABLED");
 }
 
 #[tokio::test]
 async fn a_login_flood_is_throttled_with_retry_after() {
-    let app = TestApp::spawn_with(|config| config.limits = api::rate_limit::RateLimits::default()).await;
+    let app =
+        TestApp::spawn_with(|config| config.limits = api::rate_limit::RateLimits::default()).await;
     let mut statuses = Vec::new();
     for _ in 0..15 {
-        let response = app.client.post(app.url("/v1/auth/login"))
-            .json(&json!({"email": ADMIN_EMAIL, "password": "not-the-password-at-all"})).send().await.unwrap();
+        let response = app
+            .client
+            .post(app.url("/v1/auth/login"))
+            .json(&json!({"email": ADMIN_EMAIL, "password": "not-the-password-at-all"}))
+            .send()
+            .await
+            .unwrap();
         let status = response.status().as_u16();
         if status == 429 {
-            assert!(response.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+            assert!(
+                response.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1
+            );
             assert_eq!(response.json::<Value>().await.unwrap()["code"], "RATE_LIMITED");
         }
         statuses.push(status);
@@ -212,15 +283,37 @@ async fn a_blocked_user_and_a_suspended_tenant_cannot_log_in_or_use_their_tokens
     let member = app.member(acme, "erin@acme.test", Role::SOC_ANALYST_L1).await;
     let superuser = app.db.superuser().await;
 
-    sqlx::query("update users set status = 'blocked' where id = $1").bind(member.user).execute(&superuser).await.unwrap();
-    let login = app.client.post(app.url("/v1/auth/login"))
-        .json(&json!({"email": member.email, "password": member.password})).send().await.unwrap();
+    sqlx::query("update users set status = 'blocked' where id = $1")
+        .bind(member.user)
+        .execute(&superuser)
+        .await
+        .unwrap();
+    let login = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .json(&json!({"email": member.email, "password": member.password}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), 401);
-    sqlx::query("update users set status = 'active' where id = $1").bind(member.user).execute(&superuser).await.unwrap();
+    sqlx::query("update users set status = 'active' where id = $1")
+        .bind(member.user)
+        .execute(&superuser)
+        .await
+        .unwrap();
 
-    sqlx::query("update tenants set status = 'suspended' where id = $1").bind(acme).execute(&superuser).await.unwrap();
-    let login = app.client.post(app.url("/v1/auth/login"))
-        .json(&json!({"email": member.email, "password": member.password})).send().await.unwrap();
+    sqlx::query("update tenants set status = 'suspended' where id = $1")
+        .bind(acme)
+        .execute(&superuser)
+        .await
+        .unwrap();
+    let login = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .json(&json!({"email": member.email, "password": member.password}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(login.status(), 401);
     assert_eq!(login.json::<Value>().await.unwrap()["code"], "INVALID_CREDENTIALS");
     // Authentication caches facts for at most 5 seconds when a change bypasses Palisade.
@@ -233,21 +326,40 @@ async fn x_tenant_id_lets_only_a_global_admin_act_in_another_tenant_and_is_audit
     let app = TestApp::spawn().await;
     let acme = app.tenant("acme").await;
     let analyst = app.member(acme, "fay@acme.test", Role::TENANT_ADMIN).await;
-    let default_tenant: Value = app.get_as(&app.admin_token().await, "/v1/auth/me").await.json().await.unwrap();
+    let default_tenant: Value =
+        app.get_as(&app.admin_token().await, "/v1/auth/me").await.json().await.unwrap();
 
-    let refused = app.client.get(app.url("/v1/auth/me")).bearer_auth(&analyst.token)
-        .header("x-tenant-id", default_tenant["tenant"]["id"].as_str().unwrap()).send().await.unwrap();
+    let refused = app
+        .client
+        .get(app.url("/v1/auth/me"))
+        .bearer_auth(&analyst.token)
+        .header("x-tenant-id", default_tenant["tenant"]["id"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(refused.status(), 403);
 
     let admin = app.admin_token().await;
-    let acting = app.client.get(app.url("/v1/auth/me")).bearer_auth(&admin)
-        .header("x-tenant-id", acme.to_string()).send().await.unwrap();
+    let acting = app
+        .client
+        .get(app.url("/v1/auth/me"))
+        .bearer_auth(&admin)
+        .header("x-tenant-id", acme.to_string())
+        .send()
+        .await
+        .unwrap();
     let me: Value = acting.json().await.unwrap();
     assert_eq!(me["tenant"]["slug"], "acme");
     assert_eq!(me["acting_from_tenant_id"], default_tenant["tenant"]["id"]);
 
-    let logout = app.client.request(Method::POST, app.url("/v1/auth/logout")).bearer_auth(&admin)
-        .header("x-tenant-id", acme.to_string()).send().await.unwrap();
+    let logout = app
+        .client
+        .request(Method::POST, app.url("/v1/auth/logout"))
+        .bearer_auth(&admin)
+        .header("x-tenant-id", acme.to_string())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(logout.status(), 204);
     let summary: Value = sqlx::query_scalar(
         "select summary from audit_log where tenant_id = $1 and action = 'session.logout'",

@@ -63,7 +63,11 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
     let victim = app.member(a, "victim@a.test", Role::SOC_ANALYST_L1).await;
     let intruder: Member = app.member(b, "intruder@b.test", Role::TENANT_ADMIN).await;
     let key: Value = app
-        .post_as(&owner_a.token, "/v1/api-keys", &json!({"name": "a-key", "scopes": ["AUDIT_VIEW"]}))
+        .post_as(
+            &owner_a.token,
+            "/v1/api-keys",
+            &json!({"name": "a-key", "scopes": ["AUDIT_VIEW"]}),
+        )
         .await
         .json()
         .await
@@ -101,7 +105,8 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
             Object::GlobalTenant => (a.to_string(), 403),
         };
         let url = app.url(&path.replace("{id}", &id));
-        let mut request = app.client.request(method.parse().unwrap(), url).bearer_auth(&intruder.token);
+        let mut request =
+            app.client.request(method.parse().unwrap(), url).bearer_auth(&intruder.token);
         if let Some(body) = body {
             request = request.json(&serde_json::from_str::<Value>(body).unwrap());
         }

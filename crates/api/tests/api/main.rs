@@ -18,3 +18,4 @@ mod secrets;
 mod system;
 mod tenants;
 mod users;
+mod ws;

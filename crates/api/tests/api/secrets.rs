@@ -29,9 +29,8 @@ async fn no_secret_of_a_whole_session_appears_in_logs_or_audit_rows() {
         .await
         .unwrap();
     let token = access_token(&refreshed);
-    let created = app
-        .post_as(&token, "/v1/api-keys", &json!({"name": "ci", "scopes": ["AUDIT_VIEW"]}))
-        .await;
+    let created =
+        app.post_as(&token, "/v1/api-keys", &json!({"name": "ci", "scopes": ["AUDIT_VIEW"]})).await;
     assert_eq!(created.status(), 201);
     let key: Value = created.json().await.unwrap();
     let api_key = key["key"].as_str().unwrap().to_string();

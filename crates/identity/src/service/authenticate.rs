@@ -55,8 +55,11 @@ impl Identity {
         if status != "active" {
             return Err(AuthError::Invalid);
         }
-        let credential =
-            Credential::AccessToken { jti: claims.jti, expires_at: claims.exp, session: claims.sid };
+        let credential = Credential::AccessToken {
+            jti: claims.jti,
+            expires_at: claims.exp,
+            session: claims.sid,
+        };
         match tenant_override.filter(|t| *t != home) {
             None => Ok(Principal {
                 user: Some(user.id),
@@ -115,7 +118,12 @@ impl Identity {
     }
 
     /// Writes `last_used_at` off the request path.
-    fn touch_api_key(&self, prefix: String, record: &auth::ApiKeyRecord, now: chrono::DateTime<Utc>) {
+    fn touch_api_key(
+        &self,
+        prefix: String,
+        record: &auth::ApiKeyRecord,
+        now: chrono::DateTime<Utc>,
+    ) {
         let mut updated = record.clone();
         updated.last_used_at = Some(now);
         self.inner.caches.api_keys.insert(prefix, Some(updated));
@@ -154,7 +162,10 @@ impl Identity {
         Ok(user)
     }
 
-    pub(crate) async fn tenant_status(&self, tenant: TenantId) -> Result<Option<String>, AuthError> {
+    pub(crate) async fn tenant_status(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Option<String>, AuthError> {
         if let Some(status) = self.inner.caches.tenants.get(&tenant) {
             return Ok(status);
         }
@@ -180,7 +191,11 @@ impl Identity {
     }
 
     /// What `role` may do in `tenant` now (the global administrator's role is locked to all).
-    pub(crate) async fn permissions(&self, tenant: TenantId, role: Role) -> Result<PermissionSet, AuthError> {
+    pub(crate) async fn permissions(
+        &self,
+        tenant: TenantId,
+        role: Role,
+    ) -> Result<PermissionSet, AuthError> {
         if role.is_locked() {
             return Ok(Permission::ALL.iter().copied().collect());
         }

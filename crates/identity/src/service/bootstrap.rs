@@ -21,10 +21,16 @@ pub enum BootstrapOutcome {
 }
 
 impl Identity {
-    pub async fn bootstrap(&self, email: &str, password: Option<&Secret<String>>) -> anyhow::Result<BootstrapOutcome> {
-        let email = Email::parse(email).map_err(|e| anyhow::anyhow!("PALISADE_ADMIN_EMAIL: {e}"))?;
+    pub async fn bootstrap(
+        &self,
+        email: &str,
+        password: Option<&Secret<String>>,
+    ) -> anyhow::Result<BootstrapOutcome> {
+        let email =
+            Email::parse(email).map_err(|e| anyhow::anyhow!("PALISADE_ADMIN_EMAIL: {e}"))?;
         let generated = password.is_none().then(|| Secret::new(generate_password()));
-        let chosen = password.or(generated.as_ref()).map(|p| p.expose().as_str()).unwrap_or_default();
+        let chosen =
+            password.or(generated.as_ref()).map(|p| p.expose().as_str()).unwrap_or_default();
         let password = NewPassword::parse(chosen, email.as_str())
             .map_err(|e| anyhow::anyhow!("PALISADE_ADMIN_PASSWORD: {e}"))?;
 
@@ -32,9 +38,10 @@ impl Identity {
         sqlx::query("select pg_advisory_xact_lock(hashtextextended('palisade:bootstrap', 0))")
             .execute(&mut *tx)
             .await?;
-        let has_admin: bool = sqlx::query_scalar("select exists (select 1 from users where is_global_admin)")
-            .fetch_one(&mut *tx)
-            .await?;
+        let has_admin: bool =
+            sqlx::query_scalar("select exists (select 1 from users where is_global_admin)")
+                .fetch_one(&mut *tx)
+                .await?;
         if has_admin {
             return Ok(BootstrapOutcome::AlreadyDone);
         }
@@ -44,9 +51,10 @@ impl Identity {
         tenants::insert(&mut tx, tenant, "Default", &slug).await?;
         users::insert_user(&mut tx, user, &email, "Administrator", Some(&hash), true).await?;
         let context = RequestContext::default();
-        for (action, target_type, target) in
-            [("tenant.create", "tenant", tenant.to_string()), ("user.create", "user", user.to_string())]
-        {
+        for (action, target_type, target) in [
+            ("tenant.create", "tenant", tenant.to_string()),
+            ("user.create", "user", user.to_string()),
+        ] {
             let entry = AuditEntry {
                 actor: Actor::System,
                 action,
@@ -61,6 +69,10 @@ impl Identity {
         rbac::seed_defaults(&mut tx, tenant).await?;
         users::insert_membership(&mut tx, tenant, user, Role::GLOBAL_ADMIN).await?;
         tx.commit().await?;
-        Ok(BootstrapOutcome::Created { email: email.to_string(), tenant, generated_password: generated })
+        Ok(BootstrapOutcome::Created {
+            email: email.to_string(),
+            tenant,
+            generated_password: generated,
+        })
     }
 }

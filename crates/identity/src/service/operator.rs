@@ -41,7 +41,11 @@ impl Identity {
 
     /// Ends every session of the user in every tenant: access tokens issued before now and all
     /// refresh tokens stop working.
-    pub async fn revoke_sessions(&self, context: &RequestContext, email: &str) -> Result<(), ManageError> {
+    pub async fn revoke_sessions(
+        &self,
+        context: &RequestContext,
+        email: &str,
+    ) -> Result<(), ManageError> {
         let email = Email::parse(email)?;
         let user = self.user_id(&email).await?;
         let mut tx = self.db().tenant_tx(TenantId::PLATFORM).await?;
@@ -77,11 +81,15 @@ impl Identity {
             summary: json!({}),
         };
         audit::record(tx, TenantId::PLATFORM, &entry).await?;
-        sqlx::query("select set_config('app.user_id', $1, true)").bind(user.to_string()).execute(&mut **tx).await?;
-        let tenants: Vec<TenantId> = sqlx::query_scalar("select tenant_id from memberships where user_id = $1")
-            .bind(user)
-            .fetch_all(&mut **tx)
+        sqlx::query("select set_config('app.user_id', $1, true)")
+            .bind(user.to_string())
+            .execute(&mut **tx)
             .await?;
+        let tenants: Vec<TenantId> =
+            sqlx::query_scalar("select tenant_id from memberships where user_id = $1")
+                .bind(user)
+                .fetch_all(&mut **tx)
+                .await?;
         for tenant in tenants {
             platform::set_tenant(tx, tenant).await?;
             sessions::revoke_user(tx, tenant, user).await?;

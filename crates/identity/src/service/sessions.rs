@@ -47,8 +47,12 @@ impl Identity {
             Some(user) if verified && user.status == "active" => user,
             _ => return Err(LoginError::InvalidCredentials),
         };
-        let tenant = self.choose_tenant(user.id, tenant).await?.ok_or(LoginError::InvalidCredentials)?;
-        let (role, _) = self.membership(tenant, user.id).await.map_err(|e| anyhow::anyhow!(e))?
+        let tenant =
+            self.choose_tenant(user.id, tenant).await?.ok_or(LoginError::InvalidCredentials)?;
+        let (role, _) = self
+            .membership(tenant, user.id)
+            .await
+            .map_err(|e| anyhow::anyhow!(e))?
             .ok_or(LoginError::InvalidCredentials)?;
         let mut tx = self.db().tenant_tx(tenant).await?;
         let pair = self.start_family(&mut tx, tenant, user.id, role).await?;
@@ -68,7 +72,11 @@ impl Identity {
     /// Spends `presented` and issues the next pair of its family; a spent or revoked token
     /// revokes the family.
     #[tracing::instrument(skip(self, context, presented))]
-    pub async fn refresh(&self, context: &RequestContext, presented: &str) -> Result<TokenPair, RefreshError> {
+    pub async fn refresh(
+        &self,
+        context: &RequestContext,
+        presented: &str,
+    ) -> Result<TokenPair, RefreshError> {
         let token = RefreshToken::parse(presented).map_err(|_| RefreshError::Invalid)?;
         let tenant = token.tenant();
         if self.tenant_status(tenant).await.map_err(|e| anyhow::anyhow!(e))?.is_none() {
@@ -97,7 +105,10 @@ impl Identity {
             return Err(RefreshError::Invalid);
         }
         let user = self.user(record.user_id).await.map_err(|e| anyhow::anyhow!(e))?;
-        let role = match (&user, self.membership(tenant, record.user_id).await.map_err(|e| anyhow::anyhow!(e))?) {
+        let role = match (
+            &user,
+            self.membership(tenant, record.user_id).await.map_err(|e| anyhow::anyhow!(e))?,
+        ) {
             (Some(user), Some((role, status)))
                 if user.status == "active"
                     && status == "active"
@@ -107,7 +118,9 @@ impl Identity {
             }
             _ => return Err(RefreshError::Invalid),
         };
-        if self.tenant_status(tenant).await.map_err(|e| anyhow::anyhow!(e))?.as_deref() != Some("active") {
+        if self.tenant_status(tenant).await.map_err(|e| anyhow::anyhow!(e))?.as_deref()
+            != Some("active")
+        {
             return Err(RefreshError::Invalid);
         }
         sessions::spend(&mut tx, tenant, record.id).await?;
@@ -128,7 +141,11 @@ impl Identity {
     /// Ends the principal's session: its access token is denied from now on and its refresh
     /// family revoked.
     #[tracing::instrument(skip(self, context, principal))]
-    pub async fn logout(&self, context: &RequestContext, principal: &Principal) -> Result<(), RefreshError> {
+    pub async fn logout(
+        &self,
+        context: &RequestContext,
+        principal: &Principal,
+    ) -> Result<(), RefreshError> {
         let Credential::AccessToken { jti, expires_at, session } = principal.credential else {
             return Err(RefreshError::Invalid);
         };
@@ -162,11 +179,16 @@ impl Identity {
         principal: &Principal,
         target: &str,
     ) -> Result<Option<TokenPair>, LoginError> {
-        let Some(user) = principal.user.filter(|_| matches!(principal.credential, Credential::AccessToken { .. })) else {
+        let Some(user) = principal
+            .user
+            .filter(|_| matches!(principal.credential, Credential::AccessToken { .. }))
+        else {
             return Ok(None);
         };
         let Some(tenant) = self.choose_tenant(user, Some(target)).await? else { return Ok(None) };
-        let Some((role, _)) = self.membership(tenant, user).await.map_err(|e| anyhow::anyhow!(e))? else {
+        let Some((role, _)) =
+            self.membership(tenant, user).await.map_err(|e| anyhow::anyhow!(e))?
+        else {
             return Ok(None);
         };
         let mut tx = self.db().tenant_tx(tenant).await?;
@@ -184,28 +206,56 @@ impl Identity {
     }
 
     /// The active tenant of `user` named by `wanted` (id or slug), or their first one.
-    async fn choose_tenant(&self, user: UserId, wanted: Option<&str>) -> Result<Option<TenantId>, LoginError> {
+    async fn choose_tenant(
+        &self,
+        user: UserId,
+        wanted: Option<&str>,
+    ) -> Result<Option<TenantId>, LoginError> {
         let mut tx = self.db().pool().begin().await?;
         let tenants = auth::active_tenants_of(&mut tx, user).await?;
         let chosen = match wanted {
             None => tenants.first().copied(),
-            Some(text) => auth::tenant_by_id_or_slug(&mut tx, text.trim()).await?.filter(|t| tenants.contains(t)),
+            Some(text) => auth::tenant_by_id_or_slug(&mut tx, text.trim())
+                .await?
+                .filter(|t| tenants.contains(t)),
         };
         tx.commit().await?;
         Ok(chosen)
     }
 
-    async fn start_family(&self, tx: &mut TenantTx, tenant: TenantId, user: UserId, role: Role) -> sqlx::Result<TokenPair> {
+    async fn start_family(
+        &self,
+        tx: &mut TenantTx,
+        tenant: TenantId,
+        user: UserId,
+        role: Role,
+    ) -> sqlx::Result<TokenPair> {
         self.issue(tx, tenant, user, role, Uuid::now_v7()).await
     }
 
     /// Issues an access token and the family's next refresh token.
-    async fn issue(&self, tx: &mut TenantTx, tenant: TenantId, user: UserId, role: Role, family: Uuid) -> sqlx::Result<TokenPair> {
+    async fn issue(
+        &self,
+        tx: &mut TenantTx,
+        tenant: TenantId,
+        user: UserId,
+        role: Role,
+        family: Uuid,
+    ) -> sqlx::Result<TokenPair> {
         let settings = &self.inner.settings;
         let now = Utc::now();
         let refresh = RefreshToken::generate(tenant);
-        sessions::insert_refresh(tx, tenant, family, user, &refresh.hash(), now + settings.refresh_ttl).await?;
-        let (access, _claims) = self.inner.jwt.issue(user, tenant, role.as_str(), family, settings.access_ttl, now);
+        sessions::insert_refresh(
+            tx,
+            tenant,
+            family,
+            user,
+            &refresh.hash(),
+            now + settings.refresh_ttl,
+        )
+        .await?;
+        let (access, _claims) =
+            self.inner.jwt.issue(user, tenant, role.as_str(), family, settings.access_ttl, now);
         Ok(TokenPair {
             access_token: Secret::new(access),
             refresh_token: Secret::new(refresh.expose().to_string()),

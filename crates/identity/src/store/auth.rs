@@ -25,7 +25,10 @@ const USER_COLUMNS: &str = "id, email, display_name, password_hash, status, is_g
                             is_protected, sessions_valid_after";
 
 #[tracing::instrument(skip(conn, email))]
-pub async fn user_by_email(conn: &mut PgConnection, email: &str) -> sqlx::Result<Option<UserRecord>> {
+pub async fn user_by_email(
+    conn: &mut PgConnection,
+    email: &str,
+) -> sqlx::Result<Option<UserRecord>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {USER_COLUMNS} from users where lower(email) = lower($1)"
     )))
@@ -44,13 +47,22 @@ pub async fn user_by_id(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Opt
 
 /// `(status)` of a tenant (global table); `None` when it does not exist.
 #[tracing::instrument(skip(conn))]
-pub async fn tenant_status(conn: &mut PgConnection, tenant: TenantId) -> sqlx::Result<Option<String>> {
-    sqlx::query_scalar("select status from tenants where id = $1").bind(tenant).fetch_optional(conn).await
+pub async fn tenant_status(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar("select status from tenants where id = $1")
+        .bind(tenant)
+        .fetch_optional(conn)
+        .await
 }
 
 /// A tenant id from its id or slug (global table).
 #[tracing::instrument(skip(conn))]
-pub async fn tenant_by_id_or_slug(conn: &mut PgConnection, text: &str) -> sqlx::Result<Option<TenantId>> {
+pub async fn tenant_by_id_or_slug(
+    conn: &mut PgConnection,
+    text: &str,
+) -> sqlx::Result<Option<TenantId>> {
     let by_id = TenantId::parse(text).ok();
     sqlx::query_scalar("select id from tenants where id = $1 or slug = $2")
         .bind(by_id)
@@ -66,11 +78,12 @@ pub async fn membership(
     tenant: TenantId,
     user: UserId,
 ) -> sqlx::Result<Option<(Role, String)>> {
-    let row = sqlx::query("select role, status from memberships where tenant_id = $1 and user_id = $2")
-        .bind(tenant)
-        .bind(user)
-        .fetch_optional(conn)
-        .await?;
+    let row =
+        sqlx::query("select role, status from memberships where tenant_id = $1 and user_id = $2")
+            .bind(tenant)
+            .bind(user)
+            .fetch_optional(conn)
+            .await?;
     Ok(row.and_then(|row| {
         let role: String = row.get("role");
         Role::parse(&role).map(|role| (role, row.get("status")))
@@ -80,7 +93,10 @@ pub async fn membership(
 /// The tenants where `user` has an active membership in an active tenant, oldest first. Runs in
 /// a transaction that set `app.user_id` (see `memberships_self`).
 #[tracing::instrument(skip(conn))]
-pub async fn active_tenants_of(conn: &mut PgConnection, user: UserId) -> sqlx::Result<Vec<TenantId>> {
+pub async fn active_tenants_of(
+    conn: &mut PgConnection,
+    user: UserId,
+) -> sqlx::Result<Vec<TenantId>> {
     sqlx::query("select set_config('app.user_id', $1, true)")
         .bind(user.to_string())
         .execute(&mut *conn)
@@ -110,7 +126,10 @@ pub struct ApiKeyRecord {
 
 /// The API key with this prefix, whatever its tenant (through `api_keys_lookup`).
 #[tracing::instrument(skip(conn))]
-pub async fn api_key_by_prefix(conn: &mut PgConnection, prefix: &str) -> sqlx::Result<Option<ApiKeyRecord>> {
+pub async fn api_key_by_prefix(
+    conn: &mut PgConnection,
+    prefix: &str,
+) -> sqlx::Result<Option<ApiKeyRecord>> {
     sqlx::query("select set_config('app.api_key_prefix', $1, true)")
         .bind(prefix)
         .execute(&mut *conn)
@@ -126,7 +145,11 @@ pub async fn api_key_by_prefix(conn: &mut PgConnection, prefix: &str) -> sqlx::R
 
 /// Records that an API key was used (called at most about once a minute per key).
 #[tracing::instrument(skip(conn))]
-pub async fn touch_api_key(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> sqlx::Result<()> {
+pub async fn touch_api_key(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    id: Uuid,
+) -> sqlx::Result<()> {
     sqlx::query("update api_keys set last_used_at = now() where tenant_id = $1 and id = $2")
         .bind(tenant)
         .bind(id)

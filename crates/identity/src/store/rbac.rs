@@ -7,27 +7,37 @@ use std::collections::BTreeMap;
 
 /// The permissions `role` grants in the transaction's tenant.
 #[tracing::instrument(skip(conn))]
-pub async fn permissions_of(conn: &mut PgConnection, tenant: TenantId, role: Role) -> sqlx::Result<PermissionSet> {
-    let names: Vec<String> =
-        sqlx::query_scalar("select permission from role_permissions where tenant_id = $1 and role = $2")
-            .bind(tenant)
-            .bind(role.as_str())
-            .fetch_all(conn)
-            .await?;
+pub async fn permissions_of(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    role: Role,
+) -> sqlx::Result<PermissionSet> {
+    let names: Vec<String> = sqlx::query_scalar(
+        "select permission from role_permissions where tenant_id = $1 and role = $2",
+    )
+    .bind(tenant)
+    .bind(role.as_str())
+    .fetch_all(conn)
+    .await?;
     Ok(names.iter().filter_map(|name| Permission::parse(name)).collect())
 }
 
 /// The whole matrix of the transaction's tenant.
 #[tracing::instrument(skip(conn))]
-pub async fn matrix(conn: &mut PgConnection, tenant: TenantId) -> sqlx::Result<BTreeMap<Role, PermissionSet>> {
+pub async fn matrix(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+) -> sqlx::Result<BTreeMap<Role, PermissionSet>> {
     let rows: Vec<(String, String)> =
         sqlx::query_as("select role, permission from role_permissions where tenant_id = $1")
             .bind(tenant)
             .fetch_all(conn)
             .await?;
-    let mut matrix: BTreeMap<Role, PermissionSet> = Role::ALL.iter().map(|r| (*r, PermissionSet::new())).collect();
+    let mut matrix: BTreeMap<Role, PermissionSet> =
+        Role::ALL.iter().map(|r| (*r, PermissionSet::new())).collect();
     for (role, permission) in rows {
-        if let (Some(role), Some(permission)) = (Role::parse(&role), Permission::parse(&permission)) {
+        if let (Some(role), Some(permission)) = (Role::parse(&role), Permission::parse(&permission))
+        {
             matrix.entry(role).or_default().insert(permission);
         }
     }

@@ -70,7 +70,11 @@ pub async fn spend(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> sqlx:
 
 /// Revokes every token of a family; returns how many were still live.
 #[tracing::instrument(skip(conn))]
-pub async fn revoke_family(conn: &mut PgConnection, tenant: TenantId, family: Uuid) -> sqlx::Result<u64> {
+pub async fn revoke_family(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    family: Uuid,
+) -> sqlx::Result<u64> {
     sqlx::query(
         "update refresh_tokens set revoked_at = now()
           where tenant_id = $1 and family_id = $2 and revoked_at is null",
@@ -84,7 +88,11 @@ pub async fn revoke_family(conn: &mut PgConnection, tenant: TenantId, family: Uu
 
 /// Revokes every refresh token of `user` in the transaction's tenant.
 #[tracing::instrument(skip(conn))]
-pub async fn revoke_user(conn: &mut PgConnection, tenant: TenantId, user: UserId) -> sqlx::Result<u64> {
+pub async fn revoke_user(
+    conn: &mut PgConnection,
+    tenant: TenantId,
+    user: UserId,
+) -> sqlx::Result<u64> {
     sqlx::query(
         "update refresh_tokens set revoked_at = now()
           where tenant_id = $1 and user_id = $2 and revoked_at is null",
@@ -98,7 +106,11 @@ pub async fn revoke_user(conn: &mut PgConnection, tenant: TenantId, user: UserId
 
 /// Puts an access token on the denylist until it would have expired anyway (global table).
 #[tracing::instrument(skip(conn))]
-pub async fn revoke_access_token(conn: &mut PgConnection, jti: Uuid, expires_at: DateTime<Utc>) -> sqlx::Result<()> {
+pub async fn revoke_access_token(
+    conn: &mut PgConnection,
+    jti: Uuid,
+    expires_at: DateTime<Utc>,
+) -> sqlx::Result<()> {
     sqlx::query("insert into revoked_access_tokens (jti, expires_at) values ($1, $2) on conflict do nothing")
         .bind(jti)
         .bind(expires_at)

@@ -14,17 +14,47 @@ fn stdout(output: &std::process::Output) -> String {
 async fn operators_create_tenants_and_users_set_roles_and_end_sessions_from_the_console() {
     let db = test_db().await;
     let url = db.url("palisade_app").await;
-    let env = [("DATABASE_URL", url.as_str()), ("PALISADE_NEW_PASSWORD", "an-operator-chosen-passphrase")];
-    assert!(stdout(&run(&["admin", "create-tenant", "--name", "Acme", "--slug", "acme"], &env)).contains("created tenant acme"));
+    let env = [
+        ("DATABASE_URL", url.as_str()),
+        ("PALISADE_NEW_PASSWORD", "an-operator-chosen-passphrase"),
+    ];
+    assert!(
+        stdout(&run(&["admin", "create-tenant", "--name", "Acme", "--slug", "acme"], &env))
+            .contains("created tenant acme")
+    );
     let created = stdout(&run(
-        &["admin", "create-user", "--email", "ops@acme.test", "--tenant", "acme", "--role", "SOC_ANALYST_L1"],
+        &[
+            "admin",
+            "create-user",
+            "--email",
+            "ops@acme.test",
+            "--tenant",
+            "acme",
+            "--role",
+            "SOC_ANALYST_L1",
+        ],
         &env,
     ));
     assert!(created.contains("added ops@acme.test to tenant"), "{created}");
     assert!(!created.contains("an-operator-chosen-passphrase"), "a chosen password is not echoed");
-    let role = stdout(&run(&["admin", "set-role", "--email", "ops@acme.test", "--tenant", "acme", "--role", "TENANT_ADMIN"], &env));
+    let role = stdout(&run(
+        &[
+            "admin",
+            "set-role",
+            "--email",
+            "ops@acme.test",
+            "--tenant",
+            "acme",
+            "--role",
+            "TENANT_ADMIN",
+        ],
+        &env,
+    ));
     assert!(role.contains("is now TENANT_ADMIN"));
-    let generated = stdout(&run(&["admin", "reset-password", "--email", "ops@acme.test"], &[("DATABASE_URL", url.as_str())]));
+    let generated = stdout(&run(
+        &["admin", "reset-password", "--email", "ops@acme.test"],
+        &[("DATABASE_URL", url.as_str())],
+    ));
     assert!(generated.contains("password (shown once): "), "{generated}");
     stdout(&run(&["admin", "revoke-sessions", "--email", "ops@acme.test"], &env));
 
@@ -36,14 +66,34 @@ async fn operators_create_tenants_and_users_set_roles_and_end_sessions_from_the_
     .await
     .unwrap();
     assert_eq!(membership, "TENANT_ADMIN");
-    let actions: Vec<String> = sqlx::query_scalar("select action from audit_log where actor_type = 'system' order by occurred_at")
-        .fetch_all(&superuser)
-        .await
-        .unwrap();
-    for action in ["tenant.create", "user.invite", "user.update", "user.reset_password", "user.revoke_sessions"] {
+    let actions: Vec<String> = sqlx::query_scalar(
+        "select action from audit_log where actor_type = 'system' order by occurred_at",
+    )
+    .fetch_all(&superuser)
+    .await
+    .unwrap();
+    for action in [
+        "tenant.create",
+        "user.invite",
+        "user.update",
+        "user.reset_password",
+        "user.revoke_sessions",
+    ] {
         assert!(actions.iter().any(|a| a == action), "{action} missing from {actions:?}");
     }
-    let unknown = run(&["admin", "set-role", "--email", "nobody@acme.test", "--tenant", "acme", "--role", "TENANT_ADMIN"], &env);
+    let unknown = run(
+        &[
+            "admin",
+            "set-role",
+            "--email",
+            "nobody@acme.test",
+            "--tenant",
+            "acme",
+            "--role",
+            "TENANT_ADMIN",
+        ],
+        &env,
+    );
     assert!(!unknown.status.success());
 }
 
@@ -53,7 +103,10 @@ async fn admin_commands_work_while_serve_runs_on_the_same_data_dir() {
     let mut palisade = Palisade::start(&data_dir);
     palisade.wait_ready().await;
     let data = data_dir.to_str().unwrap();
-    let created = run(&["admin", "create-tenant", "--name", "Globex", "--slug", "globex"], &[("PALISADE_DATA_DIR", data)]);
+    let created = run(
+        &["admin", "create-tenant", "--name", "Globex", "--slug", "globex"],
+        &[("PALISADE_DATA_DIR", data)],
+    );
     assert!(stdout(&created).contains("created tenant globex"));
 
     let client = palisade.client();
@@ -75,7 +128,11 @@ async fn admin_commands_work_while_serve_runs_on_the_same_data_dir() {
         .json()
         .await
         .unwrap();
-    let slugs: Vec<&str> = tenants["items"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
+    let slugs: Vec<&str> =
+        tenants["items"].as_array().unwrap().iter().map(|t| t["slug"].as_str().unwrap()).collect();
     assert!(slugs.contains(&"globex"), "{slugs:?}");
-    assert!(stdout(&run(&["admin", "audit-verify"], &[("PALISADE_DATA_DIR", data)])).contains("audit-verify: ok"));
+    assert!(
+        stdout(&run(&["admin", "audit-verify"], &[("PALISADE_DATA_DIR", data)]))
+            .contains("audit-verify: ok")
+    );
 }

@@ -143,9 +143,14 @@ impl<'a> Source<'a> {
         }
     }
 
-    pub(super) fn outbound_policy(&mut self, key: &str, env: &[&'a str]) -> crate::outbound::OutboundPolicy {
+    pub(super) fn outbound_policy(
+        &mut self,
+        key: &str,
+        env: &[&'a str],
+    ) -> crate::outbound::OutboundPolicy {
         self.parsed(key, env, crate::outbound::OutboundPolicy::deny_private(), |text| {
-            crate::outbound::OutboundPolicy::parse_allowlist(text).map_err(|e| format!("is not a list of CIDRs: {e}"))
+            crate::outbound::OutboundPolicy::parse_allowlist(text)
+                .map_err(|e| format!("is not a list of CIDRs: {e}"))
         })
     }
 

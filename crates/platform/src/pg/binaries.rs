@@ -39,7 +39,9 @@ impl PgBinaries {
                 .ok_or(FindError::NotFound)?,
         };
         match found.major_version() {
-            Some(major) if major < MIN_MAJOR => Err(FindError::TooOld { found: major, dir: found.dir }),
+            Some(major) if major < MIN_MAJOR => {
+                Err(FindError::TooOld { found: major, dir: found.dir })
+            }
             _ => Ok(found),
         }
     }

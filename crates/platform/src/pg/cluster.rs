@@ -132,7 +132,11 @@ impl Cluster {
 
     /// Connection options for the cluster of `data_dir` that another palisade is running right
     /// now (it holds the lock): operator commands use it instead of starting their own.
-    pub fn running_elsewhere(data_dir: &Path, user: &str, database: &str) -> Option<PgConnectOptions> {
+    pub fn running_elsewhere(
+        data_dir: &Path,
+        user: &str,
+        database: &str,
+    ) -> Option<PgConnectOptions> {
         let data_dir = fs::canonicalize(data_dir).ok()?;
         let root = match fs::read_to_string(data_dir.join("postgres.location")) {
             Ok(text) => PathBuf::from(text.trim()),

@@ -37,6 +37,9 @@ pub async fn login(
 ) -> Result<Json<TokenResponse>, ApiError> {
     let account = request.email.trim().to_ascii_lowercase();
     state.limiter.check(LimitKey::AuthAccount(&account)).map_err(too_many)?;
-    let pair = state.identity.login(&context, &account, &request.password, request.tenant.as_deref()).await?;
+    let pair = state
+        .identity
+        .login(&context, &account, &request.password, request.tenant.as_deref())
+        .await?;
     Ok(Json(pair.into()))
 }

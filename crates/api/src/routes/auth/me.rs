@@ -36,7 +36,10 @@ pub struct MeTenant {
 
 #[utoipa::path(get, path = "/v1/auth/me", tag = "auth",
     responses((status = 200, description = "Who you are here", body = Me)))]
-pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> Result<Json<Me>, ApiError> {
+pub async fn me(
+    State(state): State<AppState>,
+    Auth(principal): Auth,
+) -> Result<Json<Me>, ApiError> {
     let profile = state.identity.profile(&principal).await?;
     let user = match (profile.user_id, profile.email) {
         (Some(id), Some(email)) => Some(MeUser {
@@ -48,7 +51,11 @@ pub async fn me(State(state): State<AppState>, Auth(principal): Auth) -> Result<
     };
     Ok(Json(Me {
         user,
-        tenant: MeTenant { id: profile.tenant_id.as_uuid(), name: profile.tenant_name, slug: profile.tenant_slug },
+        tenant: MeTenant {
+            id: profile.tenant_id.as_uuid(),
+            name: profile.tenant_name,
+            slug: profile.tenant_slug,
+        },
         role: profile.role.map(|r| r.as_str().to_string()),
         permissions: profile.permissions.into_iter().map(str::to_string).collect(),
         is_global_admin: profile.is_global_admin,

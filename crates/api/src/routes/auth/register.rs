@@ -40,7 +40,12 @@ pub async fn register(
 ) -> Result<(StatusCode, Json<RegisterResponse>), ApiError> {
     state
         .identity
-        .register(&context, &request.email, request.password.expose(), request.display_name.as_deref())
+        .register(
+            &context,
+            &request.email,
+            request.password.expose(),
+            request.display_name.as_deref(),
+        )
         .await?;
     Ok((
         StatusCode::ACCEPTED,
