@@ -1,3 +1,5 @@
+//! Unit tests of configuration loading: defaults, precedence, errors, the example file.
+
 use super::*;
 
 fn load(toml: &str, env: &[(&str, &str)]) -> Result<Config, ConfigErrors> {
