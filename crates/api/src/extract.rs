@@ -63,6 +63,42 @@ where
     }
 }
 
+/// What a `{id}` path segment names: its typed id and the noun of its 404.
+pub trait PathId: Sized {
+    const NOUN: &'static str;
+    fn from_uuid(id: uuid::Uuid) -> Self;
+}
+
+impl PathId for platform::UserId {
+    const NOUN: &'static str = "user";
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        platform::UserId::from_uuid(id)
+    }
+}
+
+impl PathId for platform::TenantId {
+    const NOUN: &'static str = "tenant";
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        platform::TenantId::from_uuid(id)
+    }
+}
+
+/// The `{id}` of a route, typed. An id that is not a UUID answers 404 like an unknown one, so
+/// probing ids tells nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct IdPath<T>(pub T);
+
+impl<T: PathId, S: Send + Sync> FromRequestParts<S> for IdPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<uuid::Uuid>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(IdPath(T::from_uuid(id))),
+            Err(_) => Err(ApiError::not_found(T::NOUN)),
+        }
+    }
+}
+
 /// `?limit=&cursor=` of every list.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

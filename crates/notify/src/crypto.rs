@@ -88,14 +88,14 @@ impl Keyring {
                     "the encryption key id `{GENERATED_KEY_ID}` is reserved; choose another"
                 );
                 let keyring = Keyring::new(id, key)?;
-                match generated_key(pool, false).await? {
+                match platform::server_secrets::load(pool, GENERATED_KEY_NAME).await? {
                     Some(old) => Ok(keyring.with_old_key(GENERATED_KEY_ID, &old)?),
                     None => Ok(keyring),
                 }
             }
             None => {
-                let key = generated_key(pool, true).await?;
-                let key = key.ok_or_else(|| anyhow::anyhow!("the generated key is missing"))?;
+                let key =
+                    platform::server_secrets::load_or_create(pool, GENERATED_KEY_NAME).await?;
                 Ok(Keyring::new(GENERATED_KEY_ID, &key)?)
             }
         }
@@ -138,28 +138,6 @@ pub fn channel_aad(tenant: TenantId, channel: Uuid) -> [u8; 32] {
     aad[..16].copy_from_slice(tenant.as_uuid().as_bytes());
     aad[16..].copy_from_slice(channel.as_bytes());
     aad
-}
-
-/// The generated key: created (32 random bytes) if `create` and missing, shared by every
-/// process of the installation.
-async fn generated_key(pool: &PgPool, create: bool) -> anyhow::Result<Option<Vec<u8>>> {
-    if create {
-        let mut fresh = vec![0u8; 32];
-        rand::rng().fill_bytes(&mut fresh);
-        sqlx::query(
-            "insert into server_secrets (name, value) values ($1, $2) on conflict (name) do nothing",
-        )
-        .bind(GENERATED_KEY_NAME)
-        .bind(&fresh)
-        .execute(pool)
-        .await?;
-    }
-    let key: Option<Vec<u8>> =
-        sqlx::query_scalar("select value from server_secrets where name = $1")
-            .bind(GENERATED_KEY_NAME)
-            .fetch_optional(pool)
-            .await?;
-    Ok(key)
 }
 
 #[cfg(test)]

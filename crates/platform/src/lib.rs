@@ -15,6 +15,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod pg;
 pub mod secret;
+pub mod server_secrets;
 
 pub use db::{Db, DbError, TenantTx, set_tenant, tenant_tx};
 pub use ids::{IdParseError, TenantId, UserId};

@@ -9,7 +9,6 @@ pub mod changes;
 pub mod operator;
 pub mod profile;
 pub mod roles;
-pub mod secrets;
 pub mod sessions;
 pub mod tenants;
 pub mod users;
@@ -119,11 +118,11 @@ impl Identity {
     pub async fn start(db: Db, settings: IdentitySettings) -> anyhow::Result<Identity> {
         let jwt_secret = match &settings.jwt_secret {
             Some(secret) => secret.expose().clone(),
-            None => secrets::load_or_create(db.pool(), "jwt_signing_key").await?,
+            None => platform::server_secrets::load_or_create(db.pool(), "jwt_signing_key").await?,
         };
         let pepper = match &settings.api_key_pepper {
             Some(secret) => secret.expose().clone(),
-            None => secrets::load_or_create(db.pool(), "api_key_pepper").await?,
+            None => platform::server_secrets::load_or_create(db.pool(), "api_key_pepper").await?,
         };
         let jwt = JwtKeys::new(&jwt_secret, &settings.issuer, &settings.audience)
             .map_err(|e| anyhow::anyhow!("the JWT signing key is unusable: {e}"))?;

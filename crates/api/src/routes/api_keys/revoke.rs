@@ -2,8 +2,9 @@
 
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::{IdPath, PathId};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 #[utoipa::path(delete, path = "/v1/api-keys/{id}", tag = "api_keys",
@@ -16,9 +17,19 @@ pub async fn revoke(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    Path(id): Path<String>,
+    IdPath(ApiKeyId(id)): IdPath<ApiKeyId>,
 ) -> Result<StatusCode, ApiError> {
-    let id = uuid::Uuid::parse_str(&id).map_err(|_| ApiError::not_found("API key"))?;
     state.identity.revoke_api_key(&context, &principal, id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The id of `/v1/api-keys/{id}`.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiKeyId(pub uuid::Uuid);
+
+impl PathId for ApiKeyId {
+    const NOUN: &'static str = "API key";
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        ApiKeyId(id)
+    }
 }

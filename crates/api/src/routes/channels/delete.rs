@@ -1,8 +1,9 @@
 //! `DELETE /v1/channels/{id}`: deletes a channel and its deliveries (the events stay).
 
-use super::ChannelPath;
+use super::ChannelId;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -17,7 +18,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    ChannelPath(id): ChannelPath,
+    IdPath(ChannelId(id)): IdPath<ChannelId>,
 ) -> Result<StatusCode, ApiError> {
     state.notify.delete_channel(&context, &principal, id).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -1,8 +1,9 @@
 //! `GET /v1/channels/{id}`: one channel of the caller's tenant (another tenant's is 404).
 
-use super::{ChannelItem, ChannelPath};
+use super::{ChannelId, ChannelItem};
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -16,7 +17,7 @@ use axum::extract::State;
 pub async fn get_one(
     State(state): State<AppState>,
     Auth(principal): Auth,
-    ChannelPath(id): ChannelPath,
+    IdPath(ChannelId(id)): IdPath<ChannelId>,
 ) -> Result<Json<ChannelItem>, ApiError> {
     Ok(Json(state.notify.channel(&principal, id).await?.into()))
 }

@@ -12,9 +12,8 @@ pub mod update;
 
 use crate::auth::{Access, guard};
 use crate::error::ApiError;
+use crate::extract::PathId;
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use identity::Permission;
 use notify::model::{Channel, ChannelSettings};
@@ -137,16 +136,13 @@ impl From<Channel> for ChannelItem {
     }
 }
 
-/// The `{id}` of `/v1/channels/{id}`. An id that is not a UUID answers 404 like an unknown one.
-pub struct ChannelPath(pub uuid::Uuid);
+/// The id of `/v1/channels/{id}`.
+#[derive(Debug, Clone, Copy)]
+pub struct ChannelId(pub uuid::Uuid);
 
-impl<S: Send + Sync> FromRequestParts<S> for ChannelPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Path::<uuid::Uuid>::from_request_parts(parts, state).await {
-            Ok(Path(id)) => Ok(ChannelPath(id)),
-            Err(_) => Err(ApiError::not_found("channel")),
-        }
+impl PathId for ChannelId {
+    const NOUN: &'static str = "channel";
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        ChannelId(id)
     }
 }

@@ -1,9 +1,10 @@
 //! `POST /v1/channels/{id}/test`: records a `notify.test` event for this channel only and queues
 //! its delivery, which the relay sends like any other (watch it with `GET /v1/deliveries`).
 
-use super::ChannelPath;
+use super::ChannelId;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -31,7 +32,7 @@ pub async fn test(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    ChannelPath(id): ChannelPath,
+    IdPath(ChannelId(id)): IdPath<ChannelId>,
 ) -> Result<(StatusCode, Json<TestQueued>), ApiError> {
     let sent = state.notify.test_channel(&context, &principal, id).await?;
     Ok((

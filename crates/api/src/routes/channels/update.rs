@@ -1,10 +1,11 @@
 //! `PATCH /v1/channels/{id}`: changes a channel's name, filters, state or kind fields. A new URL
 //! or SMTP host is checked by the SSRF guard again.
 
-use super::{ChannelItem, ChannelPath, ChannelRequest};
+use super::{ChannelId, ChannelItem, ChannelRequest};
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -21,7 +22,7 @@ pub async fn update(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    ChannelPath(id): ChannelPath,
+    IdPath(ChannelId(id)): IdPath<ChannelId>,
     ApiJson(request): ApiJson<ChannelRequest>,
 ) -> Result<Json<ChannelItem>, ApiError> {
     let input = request.into_input()?;

@@ -6,10 +6,8 @@ pub mod list;
 pub mod retry;
 
 use crate::auth::{Access, guard};
-use crate::error::ApiError;
+use crate::extract::PathId;
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use identity::Permission;
 use notify::model::DeliveryRow;
@@ -59,16 +57,13 @@ impl From<DeliveryRow> for DeliveryItem {
     }
 }
 
-/// The `{id}` of `/v1/deliveries/{id}/…`. An id that is not a UUID answers 404.
-pub struct DeliveryPath(pub uuid::Uuid);
+/// The id of `/v1/deliveries/{id}/…`.
+#[derive(Debug, Clone, Copy)]
+pub struct DeliveryId(pub uuid::Uuid);
 
-impl<S: Send + Sync> FromRequestParts<S> for DeliveryPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Path::<uuid::Uuid>::from_request_parts(parts, state).await {
-            Ok(Path(id)) => Ok(DeliveryPath(id)),
-            Err(_) => Err(ApiError::not_found("delivery")),
-        }
+impl PathId for DeliveryId {
+    const NOUN: &'static str = "delivery";
+    fn from_uuid(id: uuid::Uuid) -> Self {
+        DeliveryId(id)
     }
 }

@@ -1,9 +1,10 @@
 //! `POST /v1/deliveries/{id}/retry`: sends a dead or failed delivery again, with a fresh set of
 //! attempts (audited as `delivery.retry`).
 
-use super::{DeliveryItem, DeliveryPath};
+use super::{DeliveryId, DeliveryItem};
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -20,7 +21,7 @@ pub async fn retry(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    DeliveryPath(id): DeliveryPath,
+    IdPath(DeliveryId(id)): IdPath<DeliveryId>,
 ) -> Result<(StatusCode, Json<DeliveryItem>), ApiError> {
     let row = state.notify.retry_delivery(&context, &principal, id).await?;
     Ok((StatusCode::ACCEPTED, Json(row.into())))

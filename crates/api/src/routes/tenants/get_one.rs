@@ -1,11 +1,13 @@
 //! `GET /v1/tenants/{id}`: one tenant. Only maps the path to `Identity::get_tenant`.
 
-use super::{TenantResponse, tenant_id};
+use super::TenantResponse;
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use platform::TenantId;
 
 #[utoipa::path(get, path = "/v1/tenants/{id}", tag = "tenants",
     params(("id" = uuid::Uuid, Path, description = "The tenant's id")),
@@ -18,8 +20,8 @@ use axum::extract::{Path, State};
 pub async fn get_one(
     State(state): State<AppState>,
     Auth(principal): Auth,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<TenantId>,
 ) -> Result<Json<TenantResponse>, ApiError> {
-    let tenant = state.identity.get_tenant(&principal, tenant_id(&id)?).await?;
+    let tenant = state.identity.get_tenant(&principal, id).await?;
     Ok(Json(tenant.into()))
 }

@@ -10,12 +10,10 @@ pub mod suspend;
 pub mod update;
 
 use crate::auth::{Access, guard};
-use crate::error::ApiError;
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use identity::Permission;
 use identity::store::tenants::TenantRow;
-use platform::TenantId;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -58,9 +56,4 @@ impl From<TenantRow> for TenantResponse {
             updated_at: row.updated_at,
         }
     }
-}
-
-/// The `{id}` of a tenant path; an id that cannot be one answers 404 like an unknown one.
-pub(crate) fn tenant_id(text: &str) -> Result<TenantId, ApiError> {
-    TenantId::parse(text).map_err(|_| ApiError::not_found("tenant"))
 }

@@ -1,12 +1,14 @@
 //! `POST /v1/tenants/{id}/restore`: makes a suspended tenant active again. Idempotent. Only maps
 //! HTTP to `Identity::restore_tenant`.
 
-use super::{TenantResponse, tenant_id};
+use super::TenantResponse;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
+use platform::TenantId;
 
 #[utoipa::path(post, path = "/v1/tenants/{id}/restore", tag = "tenants",
     params(("id" = uuid::Uuid, Path, description = "The tenant's id")),
@@ -20,8 +22,8 @@ pub async fn restore(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<TenantId>,
 ) -> Result<Json<TenantResponse>, ApiError> {
-    let tenant = state.identity.restore_tenant(&context, &principal, tenant_id(&id)?).await?;
+    let tenant = state.identity.restore_tenant(&context, &principal, id).await?;
     Ok(Json(tenant.into()))
 }

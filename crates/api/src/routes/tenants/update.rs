@@ -1,14 +1,16 @@
 //! `PATCH /v1/tenants/{id}`: changes a tenant's name, slug or settings. Parsing and the rules
 //! live in `Identity::update_tenant`; this handler only maps HTTP to it.
 
-use super::{TenantResponse, tenant_id};
+use super::TenantResponse;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use identity::service::tenants::TenantChanges;
+use platform::TenantId;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -37,10 +39,9 @@ pub async fn update(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    Path(id): Path<String>,
+    IdPath(id): IdPath<TenantId>,
     ApiJson(request): ApiJson<UpdateTenantRequest>,
 ) -> Result<Json<TenantResponse>, ApiError> {
-    let id = tenant_id(&id)?;
     let changes =
         TenantChanges { name: request.name, slug: request.slug, settings: request.settings };
     let tenant = state.identity.update_tenant(&context, &principal, id, changes).await?;

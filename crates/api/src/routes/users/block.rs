@@ -1,13 +1,15 @@
 //! `POST /v1/users/{id}/block`: suspends a member in the caller's tenant and ends their sessions
 //! there; their other tenants are not affected.
 
-use super::{UserItem, UserPath};
+use super::UserItem;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use identity::store::members::MembershipStatus;
+use platform::UserId;
 
 #[utoipa::path(post, path = "/v1/users/{id}/block", tag = "users",
     params(("id" = uuid::Uuid, Path, description = "User id")),
@@ -21,7 +23,7 @@ pub async fn block(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    UserPath(user): UserPath,
+    IdPath(user): IdPath<UserId>,
 ) -> Result<Json<UserItem>, ApiError> {
     let member = state
         .identity

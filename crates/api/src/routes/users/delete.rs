@@ -1,13 +1,14 @@
 //! `DELETE /v1/users/{id}`: soft-deletes a member of the caller's tenant (restorable) and ends
 //! their sessions there; the account and its other tenants are not affected.
 
-use super::UserPath;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use identity::store::members::MembershipStatus;
+use platform::UserId;
 
 #[utoipa::path(delete, path = "/v1/users/{id}", tag = "users",
     params(("id" = uuid::Uuid, Path, description = "User id")),
@@ -21,7 +22,7 @@ pub async fn delete(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    UserPath(user): UserPath,
+    IdPath(user): IdPath<UserId>,
 ) -> Result<StatusCode, ApiError> {
     state.identity.set_member_status(&context, &principal, user, MembershipStatus::Deleted).await?;
     Ok(StatusCode::NO_CONTENT)

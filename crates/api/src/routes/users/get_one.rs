@@ -1,11 +1,13 @@
 //! `GET /v1/users/{id}`: one member of the caller's tenant (another tenant's user is 404).
 
-use super::{UserItem, UserPath};
+use super::UserItem;
 use crate::auth::Auth;
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use platform::UserId;
 
 #[utoipa::path(get, path = "/v1/users/{id}", tag = "users",
     params(("id" = uuid::Uuid, Path, description = "User id")),
@@ -16,7 +18,7 @@ use axum::extract::State;
 pub async fn get_one(
     State(state): State<AppState>,
     Auth(principal): Auth,
-    UserPath(user): UserPath,
+    IdPath(user): IdPath<UserId>,
 ) -> Result<Json<UserItem>, ApiError> {
     Ok(Json(state.identity.member(&principal, user).await?.into()))
 }

@@ -14,14 +14,10 @@ pub mod restore;
 pub mod update;
 
 use crate::auth::{Access, guard};
-use crate::error::ApiError;
 use crate::state::AppState;
-use axum::extract::{FromRequestParts, Path};
-use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use identity::Permission;
 use identity::store::members::MemberRow;
-use platform::UserId;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -68,20 +64,6 @@ impl From<MemberRow> for UserItem {
             is_global_admin: member.is_global_admin,
             is_protected: member.is_protected,
             created_at: member.created_at,
-        }
-    }
-}
-
-/// The `{id}` of `/v1/users/{id}`. An id that is not a UUID answers 404 like an unknown one.
-pub struct UserPath(pub UserId);
-
-impl<S: Send + Sync> FromRequestParts<S> for UserPath {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Path::<uuid::Uuid>::from_request_parts(parts, state).await {
-            Ok(Path(id)) => Ok(UserPath(UserId::from_uuid(id))),
-            Err(_) => Err(ApiError::not_found("user")),
         }
     }
 }

@@ -1,13 +1,15 @@
 //! `POST /v1/users/{id}/restore`: makes a blocked or deleted member of the caller's tenant
 //! active again.
 
-use super::{UserItem, UserPath};
+use super::UserItem;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use identity::store::members::MembershipStatus;
+use platform::UserId;
 
 #[utoipa::path(post, path = "/v1/users/{id}/restore", tag = "users",
     params(("id" = uuid::Uuid, Path, description = "User id")),
@@ -19,7 +21,7 @@ pub async fn restore(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    UserPath(user): UserPath,
+    IdPath(user): IdPath<UserId>,
 ) -> Result<Json<UserItem>, ApiError> {
     let member = state
         .identity

@@ -1,13 +1,15 @@
 //! `PATCH /v1/users/{id}`: changes a member's role in the caller's tenant and/or their name.
 
-use super::{UserItem, UserPath};
+use super::UserItem;
 use crate::auth::{Auth, Context};
 use crate::error::ApiError;
 use crate::extract::ApiJson;
+use crate::extract::IdPath;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use identity::service::users::MemberChanges;
+use platform::UserId;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -33,7 +35,7 @@ pub async fn update(
     State(state): State<AppState>,
     Auth(principal): Auth,
     Context(context): Context,
-    UserPath(user): UserPath,
+    IdPath(user): IdPath<UserId>,
     ApiJson(request): ApiJson<UpdateUserRequest>,
 ) -> Result<Json<UserItem>, ApiError> {
     let changes = MemberChanges {
