@@ -56,6 +56,17 @@ impl Principal {
         self.permissions.contains(&permission)
     }
 
+    /// `can`, as the error services return. Route guards check first; services check again so
+    /// that no caller (a job, the CLI, a future route) can skip it.
+    pub fn require(&self, permission: Permission) -> Result<(), crate::error::ManageError> {
+        match self.can(permission) {
+            true => Ok(()),
+            false => Err(crate::error::ManageError::Forbidden(format!(
+                "this requires the {permission} permission"
+            ))),
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         match (&self.credential, self.user) {
             (Credential::ApiKey { id }, _) => Actor::ApiKey(*id),

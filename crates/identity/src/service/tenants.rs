@@ -61,7 +61,7 @@ impl Identity {
         name: &str,
         slug: &str,
     ) -> Result<TenantRow, ManageError> {
-        require_manage(principal)?;
+        principal.require(Permission::TENANTS_MANAGE)?;
         let name = parse_name("name", name)?;
         let slug = Slug::parse(slug)?;
         let id = TenantId::generate();
@@ -90,7 +90,7 @@ impl Identity {
         after: Option<TenantId>,
         limit: u32,
     ) -> Result<TenantPage, ManageError> {
-        require_manage(principal)?;
+        principal.require(Permission::TENANTS_MANAGE)?;
         let mut conn = self.db().pool().acquire().await?;
         let limit = limit.max(1);
         let mut items =
@@ -111,7 +111,7 @@ impl Identity {
         principal: &Principal,
         id: TenantId,
     ) -> Result<TenantRow, ManageError> {
-        require_manage(principal)?;
+        principal.require(Permission::TENANTS_MANAGE)?;
         let mut conn = self.db().pool().acquire().await?;
         tenants::by_id(&mut conn, id, false).await?.ok_or(ManageError::NotFound("tenant"))
     }
@@ -126,7 +126,7 @@ impl Identity {
         id: TenantId,
         changes: TenantChanges,
     ) -> Result<TenantRow, ManageError> {
-        require_manage(principal)?;
+        principal.require(Permission::TENANTS_MANAGE)?;
         let name = changes.name.as_deref().map(|n| parse_name("name", n)).transpose()?;
         let slug = changes.slug.as_deref().map(Slug::parse).transpose()?;
         let settings = changes.settings.map(parse_settings).transpose()?;
@@ -188,7 +188,7 @@ impl Identity {
         principal: &Principal,
         id: TenantId,
     ) -> Result<TenantRow, ManageError> {
-        require_manage(principal)?;
+        principal.require(Permission::TENANTS_MANAGE)?;
         if id == principal.acting_from.unwrap_or(principal.tenant) {
             return Err(ManageError::Forbidden(
                 "you cannot suspend the tenant you are logged in to".into(),
@@ -205,7 +205,7 @@ impl Identity {
         principal: &Principal,
         id: TenantId,
     ) -> Result<TenantRow, ManageError> {
-        require_manage(principal)?;
+        principal.require(Permission::TENANTS_MANAGE)?;
         self.set_tenant_status(context, principal, id, TenantStatus::Active).await
     }
 
@@ -236,15 +236,6 @@ impl Identity {
         tx.commit().await?;
         self.forget(&Change::Tenant(id));
         Ok(updated)
-    }
-}
-
-/// The route guard checks this already; services check again so that no caller can skip it.
-fn require_manage(principal: &Principal) -> Result<(), ManageError> {
-    if principal.can(Permission::TENANTS_MANAGE) {
-        Ok(())
-    } else {
-        Err(ManageError::Forbidden("this requires the TENANTS_MANAGE permission".into()))
     }
 }
 

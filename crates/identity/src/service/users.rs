@@ -61,7 +61,7 @@ impl Identity {
         principal: &Principal,
         query: MemberQuery<'_>,
     ) -> Result<MemberPage, ManageError> {
-        require(principal, Permission::USERS_VIEW)?;
+        principal.require(Permission::USERS_VIEW)?;
         let filter = MemberFilter {
             status: query.status.map(|s| parse_status("status", s)).transpose()?,
             role: query.role.map(|r| parse_role("role", r)).transpose()?,
@@ -83,7 +83,7 @@ impl Identity {
         principal: &Principal,
         user: UserId,
     ) -> Result<MemberRow, ManageError> {
-        require(principal, Permission::USERS_VIEW)?;
+        principal.require(Permission::USERS_VIEW)?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
         let member = members::get(&mut tx, principal.tenant, user).await?;
         tx.commit().await?;
@@ -98,7 +98,7 @@ impl Identity {
         principal: &Principal,
         new: NewMember<'_>,
     ) -> Result<MemberRow, ManageError> {
-        require(principal, Permission::USERS_MANAGE)?;
+        principal.require(Permission::USERS_MANAGE)?;
         let email = Email::parse(new.email)?;
         let role = parse_role("role", new.role)?;
         let display_name = new.display_name.map(|n| parse_name("display_name", n)).transpose()?;
@@ -149,7 +149,7 @@ impl Identity {
         user: UserId,
         changes: MemberChanges<'_>,
     ) -> Result<MemberRow, ManageError> {
-        require(principal, Permission::USERS_MANAGE)?;
+        principal.require(Permission::USERS_MANAGE)?;
         let role = changes.role.map(|r| parse_role("role", r)).transpose()?;
         let display_name =
             changes.display_name.map(|n| parse_name("display_name", n)).transpose()?;
@@ -200,7 +200,7 @@ impl Identity {
         user: UserId,
         status: MembershipStatus,
     ) -> Result<MemberRow, ManageError> {
-        require(principal, Permission::USERS_MANAGE)?;
+        principal.require(Permission::USERS_MANAGE)?;
         let action = match status {
             MembershipStatus::Active => "user.restore",
             MembershipStatus::Blocked => "user.block",
@@ -255,13 +255,6 @@ impl Identity {
         tx.commit().await?;
         self.forget(&change);
         Ok(())
-    }
-}
-
-fn require(principal: &Principal, permission: Permission) -> Result<(), ManageError> {
-    match principal.can(permission) {
-        true => Ok(()),
-        false => Err(ManageError::Forbidden(format!("this requires the {permission} permission"))),
     }
 }
 
