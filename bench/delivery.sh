@@ -4,4 +4,4 @@
 # Prints events/s and commit->receive latency (p50, p99). Argument: number of events (2000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo run --release --locked -q -p notify --example delivery_bench -- "${1:-2000}"
+cargo run --release --locked -q -p testapp --example delivery_bench -- "${1:-2000}"

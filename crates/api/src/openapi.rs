@@ -1,7 +1,16 @@
-//! The OpenAPI 3.1 document, assembled from the `#[utoipa::path]` of every handler, served at
-//! `/v1/openapi.json` with Swagger UI at `/docs` (its assets are compiled into the binary).
+//! The OpenAPI 3.1 document, assembled from the `#[utoipa::path]` of every handler and the
+//! `guard` of every route, served at `/v1/openapi.json` with Swagger UI at `/docs` (its assets
+//! are compiled into the binary).
+//!
+//! The document must tell the truth, since clients are generated from it: every error answer is
+//! declared as `application/problem+json` with the `Problem` schema (handlers only name the
+//! statuses and codes of their own conflicts), and `guard` adds the answers every route can give
+//! (401, 403, 404, 400, 413, 415, 422, 429, 500, 503) from its access, parameters and body.
 
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr};
 use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
@@ -12,7 +21,7 @@ use utoipa::{Modify, OpenApi};
                        threat intel, diff scanning and compliance. Errors are RFC 9457 \
                        problem+json with a stable `code`.",
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
+    components(schemas(edge::Problem, edge::FieldError)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "system", description = "Liveness, readiness and metrics"),
@@ -35,5 +44,50 @@ impl Modify for SecuritySchemes {
         key.bearer_format = Some("pal_<prefix>_<secret>".into());
         key.description = Some("API key, limited to its scopes.".into());
         components.add_security_scheme("api_key", SecurityScheme::Http(key));
+    }
+}
+
+/// Declares `status` on `operation` as a problem+json answer. A status the handler declared keeps
+/// its description (which names its codes); one it did not gets `description`.
+pub fn add_problem(operation: &mut Operation, status: u16, description: &str) {
+    let key = status.to_string();
+    let responses = &mut operation.responses.responses;
+    let described = match responses.get(&key) {
+        Some(RefOr::T(response)) => response.description.clone(),
+        _ => description.to_string(),
+    };
+    let response = ResponseBuilder::new()
+        .description(described)
+        .content(edge::PROBLEM_JSON, Content::new(Some(Ref::from_schema_name("Problem"))))
+        .build();
+    responses.insert(key, RefOr::T(response));
+}
+
+/// Makes every declared error answer of the document problem+json (handlers declare their
+/// conflicts by status and description only).
+pub fn problems_everywhere(openapi: &mut utoipa::openapi::OpenApi) {
+    for item in openapi.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let errors: Vec<u16> = operation
+                .responses
+                .responses
+                .keys()
+                .filter_map(|status| status.parse::<u16>().ok())
+                .filter(|status| *status >= 400)
+                .collect();
+            for status in errors {
+                add_problem(operation, status, "An error");
+            }
+        }
     }
 }

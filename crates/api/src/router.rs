@@ -1,57 +1,33 @@
-//! Assembles the application: every capability's routes, the OpenAPI document and Swagger UI, and
-//! the middleware stack in its order.
+//! Assembles the API: every capability's routes and the OpenAPI document with Swagger UI. The
+//! middleware stack is the edge's, so that the console gets the same one.
 
-use crate::auth::authenticate;
-use crate::error::ApiError;
-use crate::middleware::{
-    problem_fallback, rate_limit, request_id, security_headers, timeout, trace,
-};
-use crate::openapi::ApiDoc;
+use crate::openapi::{ApiDoc, problems_everywhere};
 use crate::routes;
-use crate::state::AppState;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::middleware::{from_fn, from_fn_with_state};
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
+use edge::{ApiError, AppState};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-/// The OpenAPI document and the router it describes.
+/// The OpenAPI document and the routes it describes (without state or middleware).
 pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(routes::system::routes())
-        .merge(routes::auth::routes())
-        .merge(routes::tenants::routes())
-        .merge(routes::users::routes())
-        .merge(routes::api_keys::routes())
-        .merge(routes::roles::routes())
-        .merge(routes::audit_log::routes())
-        .merge(routes::channels::routes())
-        .merge(routes::events::routes())
-        .merge(routes::deliveries::routes())
-        .merge(routes::ws::routes())
-        .split_for_parts()
+        .merge(routes::identity::routes())
+        .merge(routes::notify::routes())
+        .split_for_parts();
+    problems_everywhere(&mut openapi);
+    (router, openapi)
 }
 
-pub fn router(state: AppState) -> Router {
+/// The API's routes with Swagger UI and the not-found fallback, still without middleware.
+pub fn routes() -> Router<AppState> {
     let (api, openapi) = api_parts();
-    let app = api
-        .merge(SwaggerUi::new("/docs").url("/v1/openapi.json", openapi))
+    api.merge(SwaggerUi::new("/docs").url("/v1/openapi.json", openapi))
         .fallback(|| async { ApiError::not_found("resource") })
-        // Innermost first: these run closest to the handler.
-        .layer(DefaultBodyLimit::max(state.http.body_limit_bytes))
-        .layer(RequestBodyLimitLayer::new(state.http.body_limit_bytes))
-        .layer(from_fn_with_state(state.clone(), timeout::layer))
-        .layer(from_fn_with_state(state.clone(), rate_limit::layer))
-        .layer(from_fn_with_state(state.clone(), authenticate))
-        // A panicking handler answers 500 (made problem+json below) instead of dropping the
-        // connection.
-        .layer(CatchPanicLayer::new())
-        .layer(from_fn(problem_fallback::layer));
-    let app = security_headers::apply(app, state.http.https);
-    app.layer(from_fn_with_state(state.clone(), trace::layer))
-        .layer(from_fn(request_id::layer))
-        .with_state(state)
+}
+
+/// The whole API, in the edge's middleware stack.
+pub fn router(state: AppState) -> Router {
+    edge::middleware::stack(routes(), state)
 }

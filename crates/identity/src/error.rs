@@ -1,6 +1,9 @@
 //! Errors of identity's use cases. Each says what went wrong in domain terms; the api crate alone
 //! maps them to HTTP statuses and stable codes. Unexpected failures carry their cause for the log.
 
+use platform::access::Forbidden;
+use platform::{FieldCode, Invalid, PageError};
+
 /// Authenticating a request (bearer token or API key) failed. Deliberately coarse: the client
 /// learns that its credential is not accepted, not why (except that an access token expired,
 /// which tells it to refresh).
@@ -47,17 +50,19 @@ pub enum Conflict {
     TenantSuspended,
 }
 
-/// Managing tenants, users, roles and API keys.
+/// Managing tenants, users, roles and API keys, and reading the audit log.
 #[derive(Debug, thiserror::Error)]
 pub enum ManageError {
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
     Conflict { conflict: Conflict, message: String },
-    #[error("{field}: {message}")]
-    Invalid { field: &'static str, code: &'static str, message: String },
-    #[error("{0}")]
-    Forbidden(String),
+    #[error(transparent)]
+    Invalid(#[from] Invalid),
+    #[error(transparent)]
+    Forbidden(#[from] Forbidden),
+    #[error(transparent)]
+    Page(#[from] PageError),
     #[error("registration is disabled on this installation")]
     RegistrationDisabled,
     #[error(transparent)]
@@ -65,8 +70,12 @@ pub enum ManageError {
 }
 
 impl ManageError {
-    pub fn invalid(field: &'static str, code: &'static str, message: impl Into<String>) -> Self {
-        ManageError::Invalid { field, code, message: message.into() }
+    pub fn invalid(field: &'static str, code: FieldCode, message: impl Into<String>) -> Self {
+        ManageError::Invalid(Invalid::new(field, code, message))
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        ManageError::Forbidden(Forbidden::new(message))
     }
 
     pub fn conflict(conflict: Conflict, message: impl Into<String>) -> Self {
@@ -74,50 +83,7 @@ impl ManageError {
     }
 }
 
-impl From<sqlx::Error> for ManageError {
-    fn from(e: sqlx::Error) -> Self {
-        ManageError::Unexpected(e.into())
-    }
-}
-
-impl From<platform::DbError> for ManageError {
-    fn from(e: platform::DbError) -> Self {
-        ManageError::Unexpected(e.into())
-    }
-}
-
-impl From<sqlx::Error> for LoginError {
-    fn from(e: sqlx::Error) -> Self {
-        LoginError::Unexpected(e.into())
-    }
-}
-
-impl From<platform::DbError> for LoginError {
-    fn from(e: platform::DbError) -> Self {
-        LoginError::Unexpected(e.into())
-    }
-}
-
-impl From<sqlx::Error> for RefreshError {
-    fn from(e: sqlx::Error) -> Self {
-        RefreshError::Unexpected(e.into())
-    }
-}
-
-impl From<platform::DbError> for RefreshError {
-    fn from(e: platform::DbError) -> Self {
-        RefreshError::Unexpected(e.into())
-    }
-}
-
-impl From<sqlx::Error> for AuthError {
-    fn from(e: sqlx::Error) -> Self {
-        AuthError::Unexpected(e.into())
-    }
-}
-
-impl From<platform::DbError> for AuthError {
-    fn from(e: platform::DbError) -> Self {
-        AuthError::Unexpected(e.into())
-    }
-}
+platform::unexpected_from!(ManageError: sqlx::Error, platform::DbError);
+platform::unexpected_from!(LoginError: sqlx::Error, platform::DbError);
+platform::unexpected_from!(RefreshError: sqlx::Error, platform::DbError);
+platform::unexpected_from!(AuthError: sqlx::Error, platform::DbError);

@@ -12,7 +12,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use futures_util::{SinkExt, StreamExt};
-use platform::outbox::{NewEvent, Severity, emit};
+use platform::outbox::{Event, Severity, emit};
 use platform::{Db, TenantId};
 use serde_json::{Value, json};
 use sqlx::postgres::PgPoolOptions;
@@ -205,14 +205,14 @@ async fn produce(
                 tick.tick().await;
                 let tenant = tenants[((n * WRITERS + writer) as usize) % tenants.len()];
                 let title = format!("bench {}", base.elapsed().as_micros());
-                let event = NewEvent {
+                let event = Event {
                     kind: "bench.tick",
                     severity: Severity::Info,
-                    title: &title,
+                    subject: &title,
                     payload: json!({}),
                 };
                 let mut tx = db.tenant_tx(tenant).await.unwrap();
-                emit(&mut tx, tenant, &event).await.unwrap();
+                emit(&mut tx, &event).await.unwrap();
                 tx.commit().await.unwrap();
                 emitted.fetch_add(1, Ordering::Relaxed);
             }

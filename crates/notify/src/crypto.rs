@@ -10,12 +10,11 @@
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
-use platform::{Secret, TenantId};
+use platform::{ChannelId, Secret, TenantId};
 use rand::RngCore;
 use sqlx::PgPool;
 use std::collections::HashMap;
 use std::fmt;
-use uuid::Uuid;
 
 /// The id of the key generated into the database when the operator configured none.
 pub const GENERATED_KEY_ID: &str = "db-generated";
@@ -133,19 +132,23 @@ impl Keyring {
 }
 
 /// The associated data of a channel's secret: tenant id bytes then channel id bytes.
-pub fn channel_aad(tenant: TenantId, channel: Uuid) -> [u8; 32] {
+pub fn channel_aad(tenant: TenantId, channel: ChannelId) -> [u8; 32] {
     let mut aad = [0u8; 32];
     aad[..16].copy_from_slice(tenant.as_uuid().as_bytes());
-    aad[16..].copy_from_slice(channel.as_bytes());
+    aad[16..].copy_from_slice(channel.as_uuid().as_bytes());
     aad
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use uuid::Uuid;
 
     fn aad_of(tenant: u128, channel: u128) -> [u8; 32] {
-        channel_aad(TenantId::from_uuid(Uuid::from_u128(tenant)), Uuid::from_u128(channel))
+        channel_aad(
+            TenantId::from_uuid(Uuid::from_u128(tenant)),
+            ChannelId::from_uuid(Uuid::from_u128(channel)),
+        )
     }
 
     #[test]

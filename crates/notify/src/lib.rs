@@ -19,7 +19,7 @@ pub mod relay;
 pub mod send;
 pub mod service;
 pub mod settings;
-pub mod store;
+pub(crate) mod store;
 
 pub use error::NotifyError;
 pub use relay::{RelayDelivery, RelayOutcome, register_jobs};

@@ -5,8 +5,8 @@
 use crate::crypto::Sealed;
 use chrono::{DateTime, Utc};
 use platform::outbox::Severity;
+use platform::{ChannelId, DeliveryId, EventId, Timestamp};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ChannelKind {
@@ -145,7 +145,7 @@ pub fn url_host(url: &str) -> String {
 /// A channel as its managers see it: never a secret.
 #[derive(Clone, Debug)]
 pub struct Channel {
-    pub id: Uuid,
+    pub id: ChannelId,
     pub name: String,
     pub enabled: bool,
     /// Empty: every event type.
@@ -200,7 +200,7 @@ impl DeliveryStatus {
 /// An event as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EventRow {
-    pub id: Uuid,
+    pub id: EventId,
     #[sqlx(rename = "type")]
     pub kind: String,
     pub severity: String,
@@ -212,9 +212,9 @@ pub struct EventRow {
 /// A delivery as stored.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct DeliveryRow {
-    pub id: Uuid,
-    pub event_id: Uuid,
-    pub channel_id: Uuid,
+    pub id: DeliveryId,
+    pub event_id: EventId,
+    pub channel_id: ChannelId,
     pub status: String,
     pub attempts: i32,
     pub next_attempt_at: DateTime<Utc>,
@@ -222,6 +222,22 @@ pub struct DeliveryRow {
     pub delivered_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Filters of the events list; `None` does not filter.
+#[derive(Clone, Debug, Default)]
+pub struct EventFilter {
+    pub kind: Option<String>,
+    pub min_severity: Option<Severity>,
+    pub since: Option<Timestamp>,
+}
+
+/// Filters of the deliveries list; `None` does not filter.
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryFilter {
+    pub status: Option<DeliveryStatus>,
+    pub channel_id: Option<ChannelId>,
+    pub event_id: Option<EventId>,
 }
 
 #[cfg(test)]

@@ -20,11 +20,10 @@ use crate::send::{Attempt, SendError};
 use crate::service::Notify;
 use crate::store;
 use chrono::{DateTime, Utc};
-use platform::TenantId;
 use platform::jobs::{EnqueueOptions, Job, JobContext, JobRunnerBuilder, enqueue_named};
 use platform::outbox::{MAX_DELIVERY_ATTEMPTS, RELAY_JOB, RelayPayload};
+use platform::{DeliveryId, TenantId, TenantTx};
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
 /// The relay job: its payload is the outbox's `RelayPayload`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -70,9 +69,13 @@ pub enum RelayOutcome {
 impl Notify {
     /// Makes at most one attempt at the delivery `id` of `tenant` (see the module documentation).
     #[tracing::instrument(skip(self))]
-    pub async fn relay(&self, tenant: TenantId, id: Uuid) -> Result<RelayOutcome, NotifyError> {
+    pub async fn relay(
+        &self,
+        tenant: TenantId,
+        id: DeliveryId,
+    ) -> Result<RelayOutcome, NotifyError> {
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let Some(locked) = store::deliveries::lock(&mut tx, tenant, id).await? else {
+        let Some(locked) = store::deliveries::lock(&mut tx, id).await? else {
             return Ok(RelayOutcome::Skipped);
         };
         let row = locked.row;
@@ -83,18 +86,16 @@ impl Notify {
             Some(DeliveryStatus::Failed) if locked.not_due => return Ok(RelayOutcome::Skipped),
             _ => {}
         }
-        let Some(channel) = store::channels::get(&mut tx, tenant, row.channel_id, false).await?
-        else {
+        let Some(channel) = store::channels::get(&mut tx, row.channel_id, false).await? else {
             return Ok(RelayOutcome::Skipped);
         };
-        let event = store::events::get(&mut tx, tenant, row.event_id)
+        let event = store::events::get(&mut tx, row.event_id)
             .await?
             .ok_or_else(|| anyhow::anyhow!("delivery {id} has no event"))?;
         if !channel.enabled {
             let error = "the channel is disabled".to_string();
             store::deliveries::finish_attempt(
                 &mut tx,
-                tenant,
                 id,
                 DeliveryStatus::Dead,
                 Some(&error),
@@ -104,13 +105,12 @@ impl Notify {
             tx.commit().await?;
             return Ok(RelayOutcome::Dead { attempts: row.attempts, error });
         }
-        let attempts = store::deliveries::start_attempt(&mut tx, tenant, id).await?;
+        let attempts = store::deliveries::start_attempt(&mut tx, id).await?;
         let sent = self.attempt(tenant, &event, &channel).await;
         let outcome = match sent {
             Ok(()) => {
                 store::deliveries::finish_attempt(
                     &mut tx,
-                    tenant,
                     id,
                     DeliveryStatus::Delivered,
                     None,
@@ -124,7 +124,6 @@ impl Notify {
                 let error = error.to_string();
                 store::deliveries::finish_attempt(
                     &mut tx,
-                    tenant,
                     id,
                     DeliveryStatus::Dead,
                     Some(&error),
@@ -141,14 +140,13 @@ impl Notify {
                 let next_attempt_at = Utc::now() + wait;
                 store::deliveries::finish_attempt(
                     &mut tx,
-                    tenant,
                     id,
                     DeliveryStatus::Failed,
                     Some(&error),
                     Some(next_attempt_at),
                 )
                 .await?;
-                requeue(&mut tx, tenant, id, next_attempt_at).await?;
+                requeue(&mut tx, id, next_attempt_at).await?;
                 tracing::info!(delivery = %id, attempts, error, %next_attempt_at, "delivery failed; will retry");
                 RelayOutcome::Failed { attempts, error, next_attempt_at }
             }
@@ -185,12 +183,11 @@ impl Notify {
 
 /// Queues the next attempt at `run_at`, replacing any relay job of this delivery still waiting.
 async fn requeue(
-    tx: &mut platform::TenantTx,
-    tenant: TenantId,
-    id: Uuid,
+    tx: &mut TenantTx,
+    id: DeliveryId,
     run_at: DateTime<Utc>,
 ) -> Result<(), NotifyError> {
-    let payload = serde_json::to_value(RelayPayload { tenant_id: tenant, delivery_id: id })
+    let payload = serde_json::to_value(RelayPayload { tenant_id: tx.tenant(), delivery_id: id })
         .map_err(|e| NotifyError::Unexpected(e.into()))?;
     let options = EnqueueOptions {
         job_key: Some(format!("delivery:{id}")),

@@ -1,7 +1,9 @@
 //! How notify behaves: the console link in messages, the encryption key, timeouts and the retry
 //! backoff. Built from the configuration by the binary (and by tests, with a short backoff).
 
+use base64::Engine;
 use platform::Secret;
+use platform::config::Source;
 use std::time::Duration;
 
 #[derive(Clone, Debug)]
@@ -29,6 +31,19 @@ impl NotifySettings {
             backoff_base: Duration::from_secs(10),
             send_timeout: Duration::from_secs(10),
         }
+    }
+
+    /// The notification settings of the configuration: `public_url` and `[encryption]`.
+    pub fn read(src: &mut Source<'_>) -> NotifySettings {
+        let public_url =
+            src.string("public_url", &["PALISADE_PUBLIC_URL"], "https://localhost:8443");
+        let encryption_key = src
+            .base64_key("encryption.key", &["PALISADE_ENCRYPTION_KEY"])
+            .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
+            .map(Secret::new);
+        let encryption_key_id =
+            src.string("encryption.key_id", &["PALISADE_ENCRYPTION_KEY_ID"], "k1");
+        NotifySettings { encryption_key, encryption_key_id, ..NotifySettings::new(public_url) }
     }
 
     /// How long to wait after the `attempts`-th failed attempt (from 1).

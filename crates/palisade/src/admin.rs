@@ -1,15 +1,15 @@
 //! `palisade admin …`: operator tasks run against the configured database, also while
 //! `palisade serve` runs on the same data_dir. Changes are audited with the system as actor.
 
+use crate::config::Config;
 use crate::database::Database;
-use crate::wiring;
 use clap::Subcommand;
+use edge::Services;
+use identity::Identity;
 use identity::service::users::{MemberChanges, NewMember};
-use identity::store::{auth, users};
-use identity::{Identity, Principal};
 use platform::TenantId;
+use platform::access::Principal;
 use platform::audit::{self, RequestContext, VerifyError};
-use platform::config::Config;
 use std::process::ExitCode;
 
 #[derive(Subcommand, Debug)]
@@ -70,12 +70,12 @@ fn parse_tenant(text: &str) -> Result<TenantId, String> {
 }
 
 pub async fn run(command: AdminCommand, config: &Config) -> anyhow::Result<ExitCode> {
-    let database = Database::open_or_attach(config).await?;
+    let database = Database::open_or_attach(&config.app.platform).await?;
     let result = match command {
         AdminCommand::AuditVerify { tenant } => audit_verify(&database, tenant).await,
         other => {
-            let identity = wiring::identity(config, database.app.clone()).await?;
-            manage(&identity, other).await.map(|()| ExitCode::SUCCESS)
+            let services = Services::build(&config.app, database.app.clone()).await?;
+            manage(&services.identity, other).await.map(|()| ExitCode::SUCCESS)
         }
     };
     database.close().await;
@@ -135,16 +135,11 @@ async fn manage(identity: &Identity, command: AdminCommand) -> anyhow::Result<()
 }
 
 async fn find_tenant(identity: &Identity, text: &str) -> anyhow::Result<TenantId> {
-    let mut conn = identity.db().pool().acquire().await?;
-    auth::tenant_by_id_or_slug(&mut conn, text)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no tenant {text}"))
+    identity.find_tenant(text).await?.ok_or_else(|| anyhow::anyhow!("no tenant {text}"))
 }
 
 async fn find_user(identity: &Identity, email: &str) -> anyhow::Result<platform::UserId> {
-    let email = identity::model::Email::parse(email)?;
-    let mut conn = identity.db().pool().acquire().await?;
-    users::id_by_email(&mut conn, &email).await?.ok_or_else(|| anyhow::anyhow!("no user {email}"))
+    identity.find_user(email).await?.ok_or_else(|| anyhow::anyhow!("no user {email}"))
 }
 
 async fn audit_verify(database: &Database, tenant: Option<TenantId>) -> anyhow::Result<ExitCode> {

@@ -1,8 +1,8 @@
 //! The command line: `serve`, `worker`, `migrate` and `admin …`, each with `--help`.
 
+use crate::config::Config;
 use crate::{admin, database, serve, worker};
 use clap::{Parser, Subcommand};
-use platform::config::Config;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,7 +45,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Worker => worker::run(config).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate => {
-            let database = database::Database::open(&config, database::Migrations::Apply).await?;
+            let database =
+                database::Database::open(&config.app.platform, database::Migrations::Apply).await?;
             println!("migrations applied");
             database.close().await;
             Ok(ExitCode::SUCCESS)

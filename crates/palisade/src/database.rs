@@ -4,7 +4,7 @@
 
 use anyhow::Context;
 use platform::Db;
-use platform::config::Config;
+use platform::config::PlatformSettings;
 use platform::pg::{self, Cluster, ClusterError, Durability, PgBinaries, RunAs};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use std::str::FromStr;
@@ -22,7 +22,10 @@ pub struct Database {
 }
 
 impl Database {
-    pub async fn open(config: &Config, migrations: Migrations) -> anyhow::Result<Database> {
+    pub async fn open(
+        config: &PlatformSettings,
+        migrations: Migrations,
+    ) -> anyhow::Result<Database> {
         match &config.database.url {
             None => Self::open_embedded(config).await,
             Some(url) => Self::open_external(config, url.expose(), migrations).await,
@@ -31,7 +34,7 @@ impl Database {
 
     /// Like `open`, but when `palisade serve` already runs the embedded cluster of this data_dir,
     /// connects to it instead of refusing: for operator commands.
-    pub async fn open_or_attach(config: &Config) -> anyhow::Result<Database> {
+    pub async fn open_or_attach(config: &PlatformSettings) -> anyhow::Result<Database> {
         match Self::open(config, Migrations::ApplyIfOwner).await {
             Err(e) if config.database.url.is_none() && is_already_running(&e) => {
                 let options =
@@ -44,7 +47,7 @@ impl Database {
         }
     }
 
-    async fn open_embedded(config: &Config) -> anyhow::Result<Database> {
+    async fn open_embedded(config: &PlatformSettings) -> anyhow::Result<Database> {
         let binaries = PgBinaries::find(config.database.pg_bin_dir.as_deref())?;
         let run_as = RunAs::for_cluster(&config.database.system_user)?;
         let data_dir = config.data_dir.clone();
@@ -79,7 +82,7 @@ impl Database {
     }
 
     async fn open_external(
-        config: &Config,
+        config: &PlatformSettings,
         app_url: &str,
         migrations: Migrations,
     ) -> anyhow::Result<Database> {

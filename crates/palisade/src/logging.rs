@@ -1,7 +1,7 @@
 //! Structured logs: one JSON object per line by default, carrying the fields of the current span
 //! (request id, route, tenant id), or a human format for development.
 
-use platform::config::{LogConfig, LogFormat};
+use crate::config::{LogConfig, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 pub fn init(config: &LogConfig) {

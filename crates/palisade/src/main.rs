@@ -3,6 +3,7 @@
 
 mod admin;
 mod cli;
+mod config;
 mod database;
 mod logging;
 mod redirect;

@@ -3,17 +3,16 @@
 //! listener, and on SIGINT/SIGTERM drains in-flight requests and running jobs together, then
 //! closes the pool and stops the embedded cluster.
 
+use crate::config::Config;
 use crate::database::{Database, Migrations};
 use crate::{redirect, tls, wiring};
-use api::rate_limit::RateLimits;
 use axum_server::Handle;
-use platform::config::Config;
+use edge::{AppState, Services};
 use std::net::SocketAddr;
 
 pub async fn run(config: Config, workers: bool) -> anyhow::Result<()> {
-    let limits = wiring::rate_limits(&config)?;
-    let database = Database::open(&config, Migrations::ApplyIfOwner).await?;
-    let served = serve_with_workers(&config, &database, limits, workers).await;
+    let database = Database::open(&config.app.platform, Migrations::ApplyIfOwner).await?;
+    let served = serve_with_workers(&config, &database, workers).await;
     database.close().await;
     served
 }
@@ -21,21 +20,18 @@ pub async fn run(config: Config, workers: bool) -> anyhow::Result<()> {
 async fn serve_with_workers(
     config: &Config,
     database: &Database,
-    limits: RateLimits,
     workers: bool,
 ) -> anyhow::Result<()> {
-    let notify = wiring::notify(config, database.app.clone())?;
+    let services = Services::build(&config.app, database.app.clone()).await?;
     let runner = if workers {
-        // In the background: like the API, the server comes up while an external database is
-        // down or not migrated yet, and the runner starts as soon as it can (logging why not).
-        Some(
-            wiring::job_runner(config, &database.app, &notify).stop_when(wait_for_signal()).spawn(),
-        )
+        // In the background: the runner starts as soon as the job schema is usable (logging
+        // why not until then), while the API is already serving.
+        Some(services.job_runner(&config.app).stop_when(wait_for_signal()).spawn())
     } else {
         tracing::info!("--no-workers: background jobs are left to `palisade worker` processes");
         None
     };
-    let served = serve(config, database, notify, limits).await;
+    let served = serve(config, services).await;
     if let Some(runner) = runner {
         // Already stopping when a signal ended the server; asked here when it ended otherwise.
         if let Err(e) = runner.shutdown().await {
@@ -45,24 +41,17 @@ async fn serve_with_workers(
     served
 }
 
-async fn serve(
-    config: &Config,
-    database: &Database,
-    notify: notify::Notify,
-    limits: RateLimits,
-) -> anyhow::Result<()> {
+async fn serve(config: &Config, services: Services) -> anyhow::Result<()> {
     let https = !config.tls.behind_proxy;
-    let identity = wiring::identity(config, database.app.clone()).await?;
-    wiring::bootstrap(config, &identity).await?;
-    tokio::spawn(identity.clone().listen_for_changes());
-    let state = wiring::app_state(config, identity, notify, limits);
-    tokio::spawn(state.feed.clone().run(wait_for_signal()));
+    wiring::bootstrap(&config.app.identity, &services.identity).await?;
+    services.spawn_listeners(wait_for_signal());
+    let state = AppState::new(services, config.app.http.clone(), config.app.limits.clone());
     let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let handle: Handle<SocketAddr> = Handle::new();
     let redirect_handle: Handle<SocketAddr> = Handle::new();
     tokio::spawn(shutdown_on_signal(
         vec![handle.clone(), redirect_handle.clone()],
-        config.http.shutdown_grace,
+        config.shutdown_grace,
     ));
 
     if let (Some(addr), true) = (config.redirect_listen, https) {

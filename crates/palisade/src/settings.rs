@@ -1,7 +1,7 @@
-//! Reads the configuration file and the process environment and hands them to
-//! `platform::config`, which parses and validates them.
+//! Reads the configuration file and the process environment and hands them to `config`, which
+//! parses and validates them.
 
-use platform::config::Config;
+use crate::config::Config;
 use std::path::Path;
 
 pub fn load(explicit: Option<&Path>) -> Result<Config, String> {

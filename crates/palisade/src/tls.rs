@@ -1,9 +1,9 @@
 //! The server's certificate: the configured PEM files, or a self-signed certificate for the
 //! configured host names, generated into `<data_dir>/tls` on first start and reused afterwards.
 
+use crate::config::Config;
 use anyhow::Context;
 use axum_server::tls_rustls::RustlsConfig;
-use platform::config::Config;
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
@@ -21,7 +21,7 @@ pub async fn rustls_config(config: &Config) -> anyhow::Result<RustlsConfig> {
 }
 
 fn self_signed(config: &Config) -> anyhow::Result<(PathBuf, PathBuf)> {
-    let dir = config.data_dir.join("tls");
+    let dir = config.app.platform.data_dir.join("tls");
     let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
     if cert.is_file() && key.is_file() {
         return Ok((cert, key));

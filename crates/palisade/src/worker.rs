@@ -3,23 +3,24 @@
 //! finish (up to `jobs.shutdown_grace_secs`), then closes the pool. Several workers, on one or
 //! several machines, share the queue without running a job twice.
 
+use crate::config::Config;
 use crate::database::Database;
 use crate::serve::wait_for_signal;
-use crate::wiring;
 use anyhow::Context;
-use platform::config::Config;
+use edge::Services;
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     // Beside a running `palisade serve` on the same data_dir, share its embedded cluster.
-    let database = Database::open_or_attach(&config).await?;
+    let database = Database::open_or_attach(&config.app.platform).await?;
     let worked = work(&config, &database).await;
     database.close().await;
     worked
 }
 
 async fn work(config: &Config, database: &Database) -> anyhow::Result<()> {
-    let notify = wiring::notify(config, database.app.clone())?;
-    let runner = wiring::job_runner(config, &database.app, &notify)
+    let services = Services::build(&config.app, database.app.clone()).await?;
+    let runner = services
+        .job_runner(&config.app)
         .stop_when(wait_for_signal())
         .start()
         .await

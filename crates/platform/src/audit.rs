@@ -5,7 +5,7 @@
 //! `audit_log_chain`, so no writer can get it wrong; `verify` recomputes it independently here.
 //! Callers must pass summaries through `redact`: secrets never belong in the audit log.
 
-use crate::{TenantId, TenantTx, UserId};
+use crate::{ApiKeyId, TenantId, TenantTx, UserId};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
@@ -16,7 +16,7 @@ use uuid::Uuid;
 #[serde(tag = "type", content = "id", rename_all = "snake_case")]
 pub enum Actor {
     User(UserId),
-    ApiKey(Uuid),
+    ApiKey(ApiKeyId),
     System,
 }
 
@@ -32,7 +32,7 @@ impl Actor {
     fn id(&self) -> Option<Uuid> {
         match self {
             Actor::User(id) => Some(id.as_uuid()),
-            Actor::ApiKey(id) => Some(*id),
+            Actor::ApiKey(id) => Some(id.as_uuid()),
             Actor::System => None,
         }
     }
@@ -58,20 +58,17 @@ pub struct AuditEntry<'a> {
     pub summary: serde_json::Value,
 }
 
-/// Appends one row to `tenant`'s chain inside the caller's transaction; returns its id.
-#[tracing::instrument(skip(tx, entry), fields(action = entry.action), err)]
-pub async fn record(
-    tx: &mut TenantTx,
-    tenant: TenantId,
-    entry: &AuditEntry<'_>,
-) -> Result<Uuid, sqlx::Error> {
+/// Appends one row to the chain of the transaction's tenant, inside the caller's transaction;
+/// returns its id.
+#[tracing::instrument(skip(tx, entry), fields(action = entry.action, tenant = %tx.tenant()), err)]
+pub async fn record(tx: &mut TenantTx, entry: &AuditEntry<'_>) -> Result<Uuid, sqlx::Error> {
     sqlx::query_scalar(
         "insert into audit_log (tenant_id, seq, prev_hash, hash, actor_type, actor_id, action,
                                 target_type, target_id, request_id, source_ip, user_agent, summary)
          values ($1, 0, '', '', $2, $3, $4, $5, $6, $7, $8, $9, $10)
          returning id",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(entry.actor.kind())
     .bind(entry.actor.id())
     .bind(entry.action)
@@ -145,7 +142,7 @@ const VERIFY_BATCH: i64 = 5_000;
 /// Walks `tenant`'s chain from the first row; returns the number of rows that verified.
 #[tracing::instrument(skip(pool), err)]
 pub async fn verify(pool: &PgPool, tenant: TenantId) -> Result<u64, VerifyError> {
-    let mut tx = crate::tenant_tx(pool, tenant).await?;
+    let mut tx = crate::Db::new(pool.clone()).tenant_tx(tenant).await?;
     let mut previous = vec![0u8; 32];
     let mut verified: i64 = 0;
     loop {

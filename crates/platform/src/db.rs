@@ -1,16 +1,16 @@
 //! The database handle and tenant-scoped transactions.
 //!
-//! Every query on tenant-owned data runs inside `tenant_tx`, which sets the transaction-local
-//! `app.tenant_id` that the row-level security policies read. The pool connects as the
-//! application role, which cannot bypass those policies.
+//! Every query on tenant-owned data runs inside a [`TenantTx`]: a transaction that set the
+//! transaction-local `app.tenant_id` the row-level security policies read, and that carries the
+//! tenant it was opened for. Store functions take `&mut TenantTx` and read the tenant from it, so
+//! a store function cannot be handed the transaction of one tenant and the id of another. The
+//! pool connects as the application role, which cannot bypass those policies.
 
 use crate::TenantId;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::{Postgres, Transaction};
+use sqlx::{PgConnection, Postgres, Transaction};
+use std::ops::{Deref, DerefMut};
 use std::time::Duration;
-
-/// A transaction whose row-level security scope is one tenant.
-pub type TenantTx = Transaction<'static, Postgres>;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -18,6 +18,19 @@ pub enum DbError {
     Unavailable(#[source] sqlx::Error),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
+}
+
+impl DbError {
+    /// Sorts a failure to reach the database (pool timeout, I/O, closed pool) from one that the
+    /// database answered.
+    pub fn classify(error: sqlx::Error) -> DbError {
+        match error {
+            sqlx::Error::Database(_) => {
+                DbError::Unexpected(anyhow::Error::new(error).context("setting app.tenant_id"))
+            }
+            other => DbError::Unavailable(other),
+        }
+    }
 }
 
 /// The application's pool: cheap to clone, shared by every request.
@@ -47,34 +60,64 @@ impl Db {
         &self.pool
     }
 
-    /// A transaction scoped to `tenant`; see `tenant_tx`.
+    /// Opens a transaction scoped to `tenant`. The setting is transaction-local
+    /// (`set_config(..., true)`), so it can never leak to the next user of the pooled
+    /// connection; opening and setting take one round trip, since this runs on every request.
+    #[tracing::instrument(skip(self), err)]
     pub async fn tenant_tx(&self, tenant: TenantId) -> Result<TenantTx, DbError> {
-        tenant_tx(&self.pool, tenant).await
+        // A TenantId is a parsed UUID, so its text cannot carry SQL.
+        let begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
+        let tx =
+            self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(DbError::classify)?;
+        Ok(TenantTx { tx, tenant })
     }
 }
 
-/// Opens a transaction and sets `app.tenant_id` for it alone (`set_config(..., true)`), so the
-/// setting can never leak to the next user of the pooled connection. Both happen in one round
-/// trip: this runs before every tenant query, so it is on every request's path.
-#[tracing::instrument(skip(pool), err)]
-pub async fn tenant_tx(pool: &PgPool, tenant: TenantId) -> Result<TenantTx, DbError> {
-    // A TenantId is a parsed UUID, so its text cannot carry SQL.
-    let begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
-    pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(|e| match e {
-        sqlx::Error::Database(_) => {
-            DbError::Unexpected(anyhow::Error::new(e).context("setting app.tenant_id"))
-        }
-        other => DbError::Unavailable(other),
-    })
+/// A transaction whose row-level security scope is one tenant, and which knows that tenant.
+/// Dereferences to the connection, so sqlx executors and `&mut PgConnection` functions take it.
+#[derive(Debug)]
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    tenant: TenantId,
 }
 
-/// Moves an open transaction to another tenant's scope: for the few operations that must write
-/// in two scopes atomically (creating a tenant writes a platform audit row and the tenant's own
-/// rows). Everything written before stays committed-or-not with the rest.
-pub async fn set_tenant(tx: &mut TenantTx, tenant: TenantId) -> Result<(), sqlx::Error> {
-    sqlx::query("select set_config('app.tenant_id', $1, true)")
-        .bind(tenant.to_string())
-        .execute(&mut **tx)
-        .await
-        .map(|_| ())
+impl TenantTx {
+    /// The tenant this transaction reads and writes.
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+
+    /// Ends the transaction without writing. Dropping it does the same, one round trip later.
+    pub async fn rollback(self) -> Result<(), sqlx::Error> {
+        self.tx.rollback().await
+    }
+
+    /// Moves the open transaction to another tenant's scope: for the few operations that must
+    /// write in two scopes atomically (creating a tenant writes a platform audit row and the
+    /// tenant's own rows). Everything written before stays committed-or-not with the rest.
+    pub async fn switch_tenant(&mut self, tenant: TenantId) -> Result<(), sqlx::Error> {
+        sqlx::query("select set_config('app.tenant_id', $1, true)")
+            .bind(tenant.to_string())
+            .execute(&mut *self.tx)
+            .await?;
+        self.tenant = tenant;
+        Ok(())
+    }
+}
+
+impl Deref for TenantTx {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
 }

@@ -1,22 +1,33 @@
-//! Palisade's shared ground: typed ids, secrets, configuration, the database pool and
-//! tenant-scoped transactions, migrations, the embedded PostgreSQL launcher, background jobs and
-//! the audit log.
+//! Palisade's shared ground: the access vocabulary, typed ids and timestamps, pagination, error
+//! plumbing, secrets, the configuration reader, the database pool and tenant-scoped
+//! transactions, migrations, the embedded PostgreSQL launcher, background jobs, the audit log,
+//! the outbox and the outbound (SSRF) guard.
 //!
 //! Everything here is used by several capabilities. It must not know about HTTP (no axum) nor
-//! about any one capability's domain.
+//! about any one capability's domain, and it depends on no other crate of the workspace.
 
+pub mod access;
 pub mod audit;
 pub mod config;
 pub mod db;
+pub mod error;
 pub mod ids;
 pub mod jobs;
 pub mod migrate;
 pub mod outbound;
 pub mod outbox;
+pub mod page;
 pub mod pg;
 pub mod secret;
 pub mod server_secrets;
+pub mod time;
 
-pub use db::{Db, DbError, TenantTx, set_tenant, tenant_tx};
-pub use ids::{IdParseError, TenantId, UserId};
+pub use db::{Db, DbError, TenantTx};
+pub use error::{FieldCode, Invalid};
+pub use ids::{ApiKeyId, ChannelId, DeliveryId, EventId, IdParseError, TenantId, TypedId, UserId};
+pub use page::{Page, PageError, PageRequest};
 pub use secret::Secret;
+pub use time::Timestamp;
+
+#[doc(hidden)]
+pub use anyhow as __anyhow;

@@ -1,16 +1,17 @@
 //! The transactional outbox: `emit` records an event, one delivery per matching channel and one
 //! relay job per delivery, inside the caller's own transaction, and announces the event to the
 //! live feed at commit. Nothing is dual-written: if the business write rolls back, so does all of
-//! this.
+//! this. A capability calls `emit(&mut tx, &Event { kind, severity, subject, payload })` inside
+//! the transaction of the change that caused the event.
 //!
-//! It owns the `events` and `deliveries` rows and the notification; it must not send anything
-//! (the relay in the notify crate does) nor know how a channel delivers.
+//! It is the only writer of `events` and `deliveries` rows (a channel's test event goes through
+//! `emit_to_channel`); it must not send anything (the relay in the notify crate does) nor know
+//! how a channel delivers.
 
 use crate::jobs::{EnqueueOptions, JobsError, enqueue_named};
-use crate::{TenantId, TenantTx};
+use crate::{ChannelId, DeliveryId, EventId, TenantId, TenantTx};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use uuid::Uuid;
 
 /// The channel PostgreSQL notifies at commit with `{"tenant_id", "event_id"}`: ids only, so that
 /// listeners read the row tenant-scoped.
@@ -56,11 +57,13 @@ impl fmt::Display for Severity {
 
 /// An event as a domain describes it.
 #[derive(Clone, Debug)]
-pub struct NewEvent<'a> {
-    /// `<capability>.<what happened>`, e.g. `surface.port_opened`.
+pub struct Event<'a> {
+    /// `<capability>.<what happened>`, e.g. `surface.port_opened` (lowercase, digits, `_`, `.`).
     pub kind: &'a str,
     pub severity: Severity,
-    pub title: &'a str,
+    /// One line saying what happened, as a message subject or feed summary (cut at 500
+    /// characters).
+    pub subject: &'a str,
     pub payload: serde_json::Value,
 }
 
@@ -71,23 +74,49 @@ pub const RELAY_JOB: &str = "notify.relay_delivery";
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct RelayPayload {
     pub tenant_id: TenantId,
-    pub delivery_id: Uuid,
+    pub delivery_id: DeliveryId,
 }
 
+/// What `emit` wrote.
 #[derive(Debug)]
 pub struct Emitted {
-    pub event_id: Uuid,
-    pub deliveries: Vec<Uuid>,
+    pub event_id: EventId,
+    pub deliveries: Vec<DeliveryId>,
 }
 
-/// Records `event` for `tenant` with its deliveries and relay jobs, in the caller's transaction.
-#[tracing::instrument(skip(tx, event), fields(kind = event.kind), err)]
-pub async fn emit(
+/// Which channels get a delivery.
+enum Audience {
+    /// Every enabled channel whose event types and minimum severity match.
+    Subscribers,
+    /// This one channel, whatever its filters (its test event).
+    Channel(ChannelId),
+}
+
+/// Records `event` for the transaction's tenant, with one delivery and relay job per matching
+/// channel, in the caller's transaction.
+pub async fn emit(tx: &mut TenantTx, event: &Event<'_>) -> Result<Emitted, JobsError> {
+    record(tx, event, Audience::Subscribers).await
+}
+
+/// Records `event` with one delivery, to `channel` only (a channel's test), in the caller's
+/// transaction.
+pub async fn emit_to_channel(
     tx: &mut TenantTx,
-    tenant: TenantId,
-    event: &NewEvent<'_>,
+    event: &Event<'_>,
+    channel: ChannelId,
 ) -> Result<Emitted, JobsError> {
-    let event_id = Uuid::now_v7();
+    record(tx, event, Audience::Channel(channel)).await
+}
+
+#[tracing::instrument(skip_all, fields(kind = event.kind, tenant = %tx.tenant()), err)]
+async fn record(
+    tx: &mut TenantTx,
+    event: &Event<'_>,
+    audience: Audience,
+) -> Result<Emitted, JobsError> {
+    let tenant = tx.tenant();
+    let event_id = EventId::generate();
+    let subject: String = event.subject.chars().take(500).collect();
     sqlx::query(
         "insert into events (tenant_id, id, type, severity, title, payload) values ($1, $2, $3, $4, $5, $6)",
     )
@@ -95,26 +124,33 @@ pub async fn emit(
     .bind(event_id)
     .bind(event.kind)
     .bind(event.severity.as_str())
-    .bind(event.title)
+    .bind(&subject)
     .bind(&event.payload)
     .execute(&mut **tx)
     .await?;
-    let deliveries: Vec<Uuid> = sqlx::query_scalar(
+    let deliveries: Vec<DeliveryId> = sqlx::query_scalar(
         "insert into deliveries (tenant_id, id, event_id, channel_id)
          select $1, gen_random_uuid(), $2, c.id from channels c
-          where c.tenant_id = $1 and c.enabled
-            and (cardinality(c.event_types) = 0 or $3 = any (c.event_types))
-            and severity_rank($4) >= severity_rank(c.min_severity)
+          where c.tenant_id = $1
+            and case when $5::uuid is null
+                     then c.enabled
+                          and (cardinality(c.event_types) = 0 or $3 = any (c.event_types))
+                          and severity_rank($4) >= severity_rank(c.min_severity)
+                     else c.id = $5 end
          returning id",
     )
     .bind(tenant)
     .bind(event_id)
     .bind(event.kind)
     .bind(event.severity.as_str())
+    .bind(match audience {
+        Audience::Subscribers => None,
+        Audience::Channel(channel) => Some(channel),
+    })
     .fetch_all(&mut **tx)
     .await?;
     for delivery_id in &deliveries {
-        relay(tx, tenant, *delivery_id).await?;
+        relay(tx, *delivery_id).await?;
     }
     sqlx::query("select pg_notify($1, $2)")
         .bind(EVENTS_CHANNEL)
@@ -124,13 +160,10 @@ pub async fn emit(
     Ok(Emitted { event_id, deliveries })
 }
 
-/// Queues the relay job of one delivery (also used to re-queue a dead one).
-pub async fn relay(
-    tx: &mut TenantTx,
-    tenant: TenantId,
-    delivery_id: Uuid,
-) -> Result<(), JobsError> {
-    let payload = RelayPayload { tenant_id: tenant, delivery_id };
+/// Queues the relay job of one delivery of the transaction's tenant (also used to re-queue a
+/// dead one).
+pub async fn relay(tx: &mut TenantTx, delivery_id: DeliveryId) -> Result<(), JobsError> {
+    let payload = RelayPayload { tenant_id: tx.tenant(), delivery_id };
     // One relay job per delivery at a time: re-queuing replaces a pending one.
     let options = EnqueueOptions {
         job_key: Some(format!("delivery:{delivery_id}")),

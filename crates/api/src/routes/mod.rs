@@ -1,13 +1,6 @@
-//! Route handlers, one folder per capability and one file per operation.
+//! Route handlers, one folder per capability (`routes/<capability>/<resource>/<op>.rs`), each
+//! capability exposing `routes()`.
 
-pub mod api_keys;
-pub mod audit_log;
-pub mod auth;
-pub mod channels;
-pub mod deliveries;
-pub mod events;
-pub mod roles;
+pub mod identity;
+pub mod notify;
 pub mod system;
-pub mod tenants;
-pub mod users;
-pub mod ws;

@@ -1,7 +1,7 @@
 //! Every route declares its access next to its handler (`guard`), and the OpenAPI document says
 //! the same. A route that forgets fails here; so does a public route nobody listed on purpose.
 
-use api::auth::ACCESS_EXTENSION;
+use api::ACCESS_EXTENSION;
 use std::collections::BTreeSet;
 
 /// The only operations anyone may call without a credential.
@@ -67,7 +67,7 @@ fn every_declared_permission_exists_and_protected_routes_document_their_security
             continue;
         }
         assert!(
-            access == "AUTHENTICATED" || identity::Permission::parse(&access).is_some(),
+            access == "AUTHENTICATED" || platform::access::Permission::parse(&access).is_some(),
             "{method} {path}: unknown access {access}"
         );
         let operation = &doc["paths"][&path][method.to_lowercase()];
@@ -84,7 +84,7 @@ fn every_declared_permission_exists_and_protected_routes_document_their_security
 
 #[tokio::test]
 async fn a_protected_route_without_a_credential_is_a_401_problem() {
-    let app = testkit::TestApp::spawn().await;
+    let app = testapp::TestApp::spawn().await;
     let response = app.get("/v1/auth/me").await;
     assert_eq!(response.status(), 401);
     assert_eq!(response.headers()["content-type"], "application/problem+json");

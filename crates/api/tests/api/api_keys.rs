@@ -2,12 +2,12 @@
 //! scopes, listing, revoking, expiry, suspended tenants and what is stored.
 
 use hmac::{Hmac, Mac};
-use identity::Role;
+use platform::access::Role;
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use testkit::{Member, TestApp};
+use testapp::{Member, TestApp};
 
 /// Longer than the authentication caches keep a key's record or a tenant's status.
 const CACHE_EXPIRY: Duration = Duration::from_secs(6);

@@ -1,11 +1,11 @@
 //! HTTP tests of /v1/audit-log: filters, cursor pagination, bad queries, tenant isolation, who
 //! may read, and the platform chain.
 
-use identity::Role;
 use platform::TenantId;
+use platform::access::Role;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use testkit::{Member, TestApp};
+use testapp::{Member, TestApp};
 use uuid::Uuid;
 
 async fn admin_of(app: &TestApp, slug: &str) -> Member {
@@ -149,12 +149,15 @@ async fn pagination_with_limit_2_walks_every_row_exactly_once_and_writes_nothing
 }
 
 #[tokio::test]
-async fn bad_queries_answer_400_invalid_query() {
+async fn bad_queries_answer_400_invalid_query_and_bad_cursors_400_invalid_cursor() {
     let app = TestApp::spawn().await;
     let admin = admin_of(&app, "acme").await;
+    for query in ["?cursor=abc", "?cursor=-3"] {
+        let response = app.get_as(&admin.token, &format!("/v1/audit-log{query}")).await;
+        assert_eq!(response.status(), 400, "{query}");
+        assert_eq!(response.json::<Value>().await.unwrap()["code"], "INVALID_CURSOR", "{query}");
+    }
     for query in [
-        "?cursor=abc",
-        "?cursor=-3",
         "?since=yesterday",
         "?until=2020-13-01T00:00:00Z",
         "?actor_id=nobody",

@@ -4,11 +4,11 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
-use identity::Role;
+use platform::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
 use sha2::Sha256;
-use testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, access_token};
+use testapp::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, access_token};
 
 async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
     app.client
@@ -105,7 +105,11 @@ async fn a_user_of_two_tenants_switches_between_them() {
     let (acme, globex) = (app.tenant("acme").await, app.tenant("globex").await);
     let member = app.member(acme, "dana@acme.test", Role::SOC_ANALYST_L2).await;
     let mut tx = app.db.app.tenant_tx(globex).await.unwrap();
-    identity::store::users::insert_membership(&mut tx, globex, member.user, Role::AUDITOR_READONLY)
+    sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)")
+        .bind(globex)
+        .bind(member.user)
+        .bind(Role::AUDITOR_READONLY.as_str())
+        .execute(&mut *tx)
         .await
         .unwrap();
     tx.commit().await.unwrap();
@@ -254,7 +258,7 @@ async fn registration_is_refused_when_disabled() {
 #[tokio::test]
 async fn a_login_flood_is_throttled_with_retry_after() {
     let app =
-        TestApp::spawn_with(|config| config.limits = api::rate_limit::RateLimits::default()).await;
+        TestApp::spawn_with(|config| config.limits = edge::rate_limit::RateLimits::default()).await;
     let mut statuses = Vec::new();
     for _ in 0..15 {
         let response = app

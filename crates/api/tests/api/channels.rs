@@ -6,9 +6,9 @@ mod keys;
 mod ssrf;
 
 use crate::receivers::{admin_of, create_channel};
-use identity::Role;
+use platform::access::Role;
 use serde_json::{Value, json};
-use testkit::TestApp;
+use testapp::TestApp;
 
 async fn audit_rows(app: &TestApp, action: &str) -> Vec<Value> {
     sqlx::query_scalar("select summary from audit_log where action = $1 order by seq")

@@ -10,11 +10,11 @@ use crate::receivers::{
     HookReceiver, Reply, admin_of, create_channel, delivery, send_test, start_relay, uuid,
     verify_standard_webhook, wait_for_status,
 };
-use identity::Role;
 use notify::RelayOutcome;
+use platform::access::Role;
 use serde_json::{Value, json};
 use std::time::Duration;
-use testkit::TestApp;
+use testapp::TestApp;
 
 #[tokio::test]
 async fn a_webhook_is_signed_per_standard_webhooks_and_verified_independently() {
@@ -26,7 +26,8 @@ async fn a_webhook_is_signed_per_standard_webhooks_and_verified_independently() 
     let sent = send_test(&app, &admin.token, &channel).await;
     assert_eq!(sent["status"], "pending");
 
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Delivered { attempts: 1 });
     let got = receiver.received();
     assert_eq!(got.len(), 1);
@@ -64,7 +65,7 @@ async fn a_webhook_is_signed_per_standard_webhooks_and_verified_independently() 
             .unwrap();
     assert_eq!(audited, 1);
     // Relaying a delivered delivery again sends nothing.
-    let again = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let again = app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(again, RelayOutcome::Skipped);
     assert_eq!(receiver.received().len(), 1);
 }
@@ -83,8 +84,8 @@ async fn two_relays_racing_on_one_delivery_send_it_once() {
     let sent = send_test(&app, &admin.token, &channel).await;
     let id = uuid(&sent["delivery_id"]);
     let (one, two) = tokio::join!(
-        app.state.notify.relay(admin.tenant, id),
-        app.state.notify.relay(admin.tenant, id),
+        app.services.notify.relay(admin.tenant, id),
+        app.services.notify.relay(admin.tenant, id),
     );
     let mut outcomes = [one.unwrap(), two.unwrap()];
     outcomes.sort_by_key(|o| matches!(o, RelayOutcome::Skipped));
@@ -110,7 +111,7 @@ async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_afte
     let sent = send_test(&app, &admin.token, &channel).await;
     let id = sent["delivery_id"].as_str().unwrap().to_string();
 
-    let notify = app.state.notify.clone();
+    let notify = app.services.notify.clone();
     let (tenant, delivery_id) = (admin.tenant, uuid(&sent["delivery_id"]));
     let relay = tokio::spawn(async move { notify.relay(tenant, delivery_id).await });
     receiver.wait_for_requests(1).await;
@@ -146,7 +147,7 @@ async fn deliveries_are_listed_with_filters_and_only_dead_or_failed_ones_can_be_
     );
     let first = send_test(&app, &admin.token, &one).await;
     let second = send_test(&app, &admin.token, &two).await;
-    app.state.notify.relay(admin.tenant, uuid(&first["delivery_id"])).await.unwrap();
+    app.services.notify.relay(admin.tenant, uuid(&first["delivery_id"])).await.unwrap();
 
     let list = |query: String| {
         let (app, token) = (&app, analyst.token.clone());
@@ -211,6 +212,7 @@ async fn deleting_a_channel_takes_its_deliveries_and_keeps_the_events() {
     let events: Value = app.get_as(&admin.token, "/v1/events").await.json().await.unwrap();
     assert_eq!(events["items"][0]["id"], sent["event_id"]);
     // Its queued relay job finds nothing to do.
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Skipped);
 }

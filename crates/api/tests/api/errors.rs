@@ -1,12 +1,12 @@
 //! Every error a client can cause is RFC 9457 problem+json with a stable code and the request id.
 
-use api::state::AppState;
 use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
+use edge::AppState;
 use serde_json::Value;
 use std::time::Duration;
-use testkit::TestApp;
+use testapp::TestApp;
 
 async fn problem(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
@@ -52,8 +52,8 @@ async fn a_request_that_runs_too_long_is_abandoned_with_a_503_problem() {
     state.http.request_timeout = Duration::from_millis(100);
     let slow = Router::new()
         .route("/slow", get(|| async { tokio::time::sleep(Duration::from_secs(5)).await }))
-        .layer(from_fn_with_state(state.clone(), api::middleware::timeout::layer))
-        .layer(axum::middleware::from_fn(api::middleware::request_id::layer));
+        .layer(from_fn_with_state(state.clone(), edge::middleware::timeout::layer))
+        .layer(axum::middleware::from_fn(edge::middleware::request_id::layer));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, slow).await.unwrap() });

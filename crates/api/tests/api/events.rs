@@ -2,18 +2,18 @@
 //! the domain's transaction, which also creates one delivery per matching channel.
 
 use crate::receivers::{admin_of, create_channel};
-use identity::Role;
 use platform::TenantId;
-use platform::outbox::{NewEvent, Severity, emit};
+use platform::access::Role;
+use platform::outbox::{Event, Severity, emit};
 use serde_json::{Value, json};
-use testkit::TestApp;
+use testapp::TestApp;
 
 /// Emits one event for `tenant` and commits; returns its id.
 async fn emit_event(app: &TestApp, tenant: TenantId, kind: &str, severity: Severity) -> String {
     let mut tx = app.db.app.tenant_tx(tenant).await.unwrap();
     let event =
-        NewEvent { kind, severity, title: "Something happened", payload: json!({"port": 22}) };
-    let emitted = emit(&mut tx, tenant, &event).await.unwrap();
+        Event { kind, severity, subject: "Something happened", payload: json!({"port": 22}) };
+    let emitted = emit(&mut tx, &event).await.unwrap();
     tx.commit().await.unwrap();
     emitted.event_id.to_string()
 }

@@ -3,10 +3,10 @@
 //! against the router: a new route with an id fails here until it joins the table.
 
 use crate::access::operations;
-use identity::Role;
+use platform::access::Role;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use testkit::{Member, TestApp};
+use testapp::{Member, TestApp};
 
 /// How each id-taking route is exercised: the object of tenant A it is asked about, and the
 /// body sent (if any).

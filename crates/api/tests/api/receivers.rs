@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use identity::Role;
+use platform::access::Role;
 use serde_json::Value;
 use sha2::Sha256;
 use std::collections::VecDeque;
@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use testkit::{Member, TestApp};
+use testapp::{Member, TestApp};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -256,7 +256,11 @@ pub async fn wait_for_status(app: &TestApp, token: &str, id: &str, status: &str)
     panic!("delivery {id} never became {status}: {}", delivery(app, token, id).await);
 }
 
-pub fn uuid(value: &Value) -> uuid::Uuid {
+/// The id in a JSON string, as the type the caller needs (a typed id or a plain UUID).
+pub fn uuid<T: std::str::FromStr>(value: &Value) -> T
+where
+    T::Err: std::fmt::Debug,
+{
     value.as_str().unwrap().parse().unwrap()
 }
 
@@ -265,5 +269,5 @@ pub async fn start_relay(app: &TestApp) -> platform::jobs::JobRunner {
     let builder = platform::jobs::JobRunner::builder(&app.db.app)
         .poll_interval(Duration::from_millis(50))
         .shutdown_grace(Duration::from_secs(1));
-    notify::register_jobs(builder, &app.state.notify).start().await.unwrap()
+    notify::register_jobs(builder, &app.services.notify).start().await.unwrap()
 }

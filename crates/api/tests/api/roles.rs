@@ -1,9 +1,9 @@
 //! HTTP tests of /v1/roles: the matrix, edits that apply to the very next request, reset, the
 //! lock-out and escalation guards, and tenant isolation.
 
-use identity::{Permission, Role};
+use platform::access::{Permission, Role};
 use serde_json::{Value, json};
-use testkit::{Member, TestApp};
+use testapp::{Member, TestApp};
 
 async fn admin_of(app: &TestApp, slug: &str) -> Member {
     let tenant = app.tenant(slug).await;

@@ -2,7 +2,7 @@
 //! refresh and API-key flow runs with logs captured, then both are searched for every secret.
 
 use serde_json::{Value, json};
-use testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, access_token, logs};
+use testapp::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, access_token, logs};
 
 #[tokio::test]
 async fn no_secret_of_a_whole_session_appears_in_logs_or_audit_rows() {

@@ -2,7 +2,7 @@
 
 use platform::Db;
 use sqlx::postgres::PgConnectOptions;
-use testkit::TestApp;
+use testapp::TestApp;
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_200_on_a_migrated_database() {
@@ -34,7 +34,8 @@ async fn readyz_answers_503_when_a_migration_is_missing() {
 async fn readyz_answers_503_when_the_database_is_unreachable() {
     let app = TestApp::spawn().await;
     let mut state = app.state.clone();
-    state.db = Db::connect_lazy(PgConnectOptions::new().socket("/nonexistent").username("x"), 1);
+    state.services.db =
+        Db::connect_lazy(PgConnectOptions::new().socket("/nonexistent").username("x"), 1);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, api::router(state)).await.unwrap() });

@@ -2,10 +2,10 @@
 //! reading, updating, suspending and restoring tenants, and who may do it. Tenants are global
 //! rows, so there is no cross-tenant 404 here; a non-administrator gets 403 instead.
 
-use identity::Role;
+use platform::access::Role;
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::TestApp;
+use testapp::TestApp;
 use uuid::Uuid;
 
 /// `(action, summary)` of the platform-scope audit rows about `tenant`, oldest first.
@@ -143,7 +143,7 @@ async fn the_list_pages_by_cursor_and_filters_by_status() {
 
     let bad_cursor = app.get_as(&admin, "/v1/tenants?cursor=nonsense").await;
     assert_eq!(bad_cursor.status(), 400);
-    assert_eq!(bad_cursor.json::<Value>().await.unwrap()["code"], "INVALID_QUERY");
+    assert_eq!(bad_cursor.json::<Value>().await.unwrap()["code"], "INVALID_CURSOR");
     assert_eq!(app.get_as(&admin, "/v1/tenants?status=deleted").await.status(), 400);
     assert_eq!(app.get_as(&admin, "/v1/tenants?limit=0").await.status(), 422);
 }

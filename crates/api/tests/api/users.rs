@@ -4,11 +4,11 @@
 
 mod lifecycle;
 
-use identity::Role;
+use platform::access::Role;
 use platform::{TenantId, UserId};
 use reqwest::Method;
 use serde_json::{Value, json};
-use testkit::{MEMBER_PASSWORD, TestApp};
+use testapp::{MEMBER_PASSWORD, TestApp};
 
 const NEW_PASSWORD: &str = "a-sturdy-new-passphrase";
 
@@ -231,7 +231,7 @@ async fn a_tenant_sees_only_its_own_members_and_another_tenants_user_is_not_foun
     seen.sort();
     assert_eq!(seen, ["alice@alpha.test", "boss@alpha.test"]);
     let (status, body) = json_of(app.get_as(&boss.token, "/v1/users?cursor=garbage").await).await;
-    assert_eq!((status, body["code"].as_str()), (400, Some("INVALID_QUERY")));
+    assert_eq!((status, body["code"].as_str()), (400, Some("INVALID_CURSOR")));
 }
 
 #[tokio::test]

@@ -5,14 +5,15 @@
 
 mod liveness;
 
+use edge::Settings;
 use futures_util::{SinkExt, StreamExt};
-use identity::Role;
 use notify::feed::FeedSettings;
 use platform::TenantId;
-use platform::outbox::{NewEvent, Severity, emit};
+use platform::access::Role;
+use platform::outbox::{Event, Severity, emit};
 use serde_json::{Value, json};
 use std::time::Duration;
-use testkit::{TestApp, TestConfig, logs};
+use testapp::{TestApp, logs};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::{HeaderName, HeaderValue};
@@ -27,7 +28,7 @@ pub(super) async fn open(
     app: &TestApp,
     headers: &[(&str, &str)],
 ) -> (Socket, tokio_tungstenite::tungstenite::handshake::client::Response) {
-    app.state.feed.listening().await;
+    app.services.feed.listening().await;
     let mut request = format!("ws://{}/v1/ws", app.address).into_client_request().unwrap();
     for (name, value) in headers {
         request.headers_mut().insert(
@@ -85,18 +86,18 @@ pub(super) async fn closed(socket: &mut Socket, within: Duration) -> (u16, Strin
 /// Emits one event for `tenant` and commits; returns its id.
 pub(super) async fn emit_event(app: &TestApp, tenant: TenantId, title: &str) -> String {
     let mut tx = app.db.app.tenant_tx(tenant).await.unwrap();
-    let event = NewEvent {
+    let event = Event {
         kind: "surface.port_opened",
         severity: Severity::High,
-        title,
+        subject: title,
         payload: json!({"port": 22}),
     };
-    let emitted = emit(&mut tx, tenant, &event).await.unwrap();
+    let emitted = emit(&mut tx, &event).await.unwrap();
     tx.commit().await.unwrap();
     emitted.event_id.to_string()
 }
 
-pub(super) fn fast(config: &mut TestConfig) {
+pub(super) fn fast(config: &mut Settings) {
     config.feed = FeedSettings {
         auth_timeout: Duration::from_millis(300),
         recheck_interval: Duration::from_millis(200),

@@ -5,7 +5,7 @@
 //! passwords (`common.txt`). It must not hash, store or log passwords, and it must not be applied
 //! at login: existing passwords are verified as they are, whatever today's rules say.
 
-use platform::Secret;
+use platform::{FieldCode, Secret};
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
@@ -45,13 +45,18 @@ pub enum PasswordPolicyError {
 
 impl PasswordPolicyError {
     /// A stable, machine-readable code for API responses. Never change an existing code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> FieldCode {
         match self {
-            Self::TooShort { .. } => "PASSWORD_TOO_SHORT",
-            Self::TooLong => "PASSWORD_TOO_LONG",
-            Self::Common => "PASSWORD_TOO_COMMON",
-            Self::ContainsEmail => "PASSWORD_CONTAINS_EMAIL",
+            Self::TooShort { .. } => FieldCode::PASSWORD_TOO_SHORT,
+            Self::TooLong => FieldCode::PASSWORD_TOO_LONG,
+            Self::Common => FieldCode::PASSWORD_TOO_COMMON,
+            Self::ContainsEmail => FieldCode::PASSWORD_CONTAINS_EMAIL,
         }
+    }
+
+    /// This refusal as the field error of `field` (usually `password`).
+    pub fn invalid(&self, field: &'static str) -> platform::Invalid {
+        platform::Invalid::new(field, self.code(), self.to_string())
     }
 }
 
@@ -111,7 +116,7 @@ mod tests {
     fn eleven_characters_are_too_short() {
         let err = NewPassword::parse("abcdefghij1", EMAIL).unwrap_err();
         assert_eq!(err, PasswordPolicyError::TooShort { min: 12 });
-        assert_eq!(err.code(), "PASSWORD_TOO_SHORT");
+        assert_eq!(err.code().as_str(), "PASSWORD_TOO_SHORT");
     }
 
     #[test]
@@ -136,7 +141,7 @@ mod tests {
         assert!(NewPassword::parse(&"x".repeat(MAX_BYTES), EMAIL).is_ok());
         let err = NewPassword::parse(&"x".repeat(MAX_BYTES + 1), EMAIL).unwrap_err();
         assert_eq!(err, PasswordPolicyError::TooLong);
-        assert_eq!(err.code(), "PASSWORD_TOO_LONG");
+        assert_eq!(err.code().as_str(), "PASSWORD_TOO_LONG");
     }
 
     #[test]
@@ -144,7 +149,7 @@ mod tests {
         for candidate in ["password1234", "Password1234", "PASSWORD1234", "QwertyUiop123"] {
             let err = NewPassword::parse(candidate, EMAIL).unwrap_err();
             assert_eq!(err, PasswordPolicyError::Common, "{candidate}");
-            assert_eq!(err.code(), "PASSWORD_TOO_COMMON");
+            assert_eq!(err.code().as_str(), "PASSWORD_TOO_COMMON");
         }
     }
 
@@ -161,7 +166,7 @@ mod tests {
     fn a_password_containing_the_email_local_part_is_rejected() {
         let err = NewPassword::parse("jdoe-secure-pass", EMAIL).unwrap_err();
         assert_eq!(err, PasswordPolicyError::ContainsEmail);
-        assert_eq!(err.code(), "PASSWORD_CONTAINS_EMAIL");
+        assert_eq!(err.code().as_str(), "PASSWORD_CONTAINS_EMAIL");
         assert_eq!(
             NewPassword::parse("my-JDOE-secure-pass", "JDoe@Example.com").unwrap_err(),
             PasswordPolicyError::ContainsEmail

@@ -7,14 +7,13 @@ use super::Identity;
 use super::changes::{Change, announce};
 use crate::credentials::NewApiKey;
 use crate::error::ManageError;
-use crate::permissions::{Permission, PermissionSet};
-use crate::principal::Principal;
-use crate::store::api_keys::{self, ApiKeyRow, NewApiKeyRow};
+use crate::model::ApiKeyRow;
+use crate::store::api_keys::{self, NewApiKeyRow};
 use chrono::{DateTime, Utc};
-use platform::Secret;
+use platform::access::{Permission, PermissionSet, Principal};
 use platform::audit::{self, RequestContext};
+use platform::{ApiKeyId, FieldCode, Page, PageRequest, Secret};
 use serde_json::json;
-use uuid::Uuid;
 
 /// Longest API key name, in characters.
 const MAX_NAME_CHARS: usize = 100;
@@ -44,6 +43,7 @@ impl Identity {
         principal: &Principal,
         request: &ApiKeyRequest<'_>,
     ) -> Result<CreatedApiKey, ManageError> {
+        principal.require(Permission::API_KEYS_MANAGE)?;
         let name = parse_key_name(request.name)?;
         let scopes = parse_scopes(request.scopes)?;
         let expires_at =
@@ -51,7 +51,7 @@ impl Identity {
         let beyond: Vec<&str> =
             scopes.iter().filter(|p| !principal.can(**p)).map(|p| p.as_str()).collect();
         if !beyond.is_empty() {
-            return Err(ManageError::Forbidden(format!(
+            return Err(ManageError::forbidden(format!(
                 "An API key cannot have permissions its creator lacks: {}.",
                 beyond.join(", ")
             )));
@@ -60,7 +60,7 @@ impl Identity {
         let digest = self.inner.pepper.digest(new.key.expose());
         let names: Vec<&str> = scopes.iter().map(|p| p.as_str()).collect();
         let row = NewApiKeyRow {
-            id: Uuid::now_v7(),
+            id: ApiKeyId::generate(),
             name: &name,
             prefix: &new.prefix,
             digest: &digest,
@@ -68,9 +68,8 @@ impl Identity {
             created_by: principal.user,
             expires_at,
         };
-        let tenant = principal.tenant;
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        let row = api_keys::insert(&mut tx, tenant, &row).await?;
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let row = api_keys::insert(&mut tx, &row).await?;
         let entry = principal.audit(
             context,
             "api_key.create",
@@ -78,32 +77,24 @@ impl Identity {
             Some(row.id.to_string()),
             json!({ "name": row.name, "prefix": row.prefix, "scopes": row.scopes, "expires_at": row.expires_at }),
         );
-        audit::record(&mut tx, tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(CreatedApiKey { row, key: new.key })
     }
 
-    /// A page of the tenant's keys, newest first, and the cursor of the next page (`None` on the
-    /// last); `before` is the cursor of this one (the id of the previous page's last key).
+    /// A page of the tenant's keys, newest first.
     #[tracing::instrument(skip(self, principal))]
     pub async fn list_api_keys(
         &self,
         principal: &Principal,
-        before: Option<Uuid>,
-        limit: u32,
-    ) -> Result<(Vec<ApiKeyRow>, Option<Uuid>), ManageError> {
-        let limit = i64::from(limit);
+        page: &PageRequest,
+    ) -> Result<Page<ApiKeyRow>, ManageError> {
+        principal.require(Permission::API_KEYS_MANAGE)?;
+        let before: Option<ApiKeyId> = page.after()?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        // One row more than asked tells whether another page follows.
-        let mut rows = api_keys::list(&mut tx, principal.tenant, before, limit + 1).await?;
+        let rows = api_keys::list(&mut tx, before, page.fetch()).await?;
         tx.commit().await?;
-        let next = if rows.len() as i64 > limit {
-            rows.truncate(rows.len().saturating_sub(1));
-            rows.last().map(|row| row.id)
-        } else {
-            None
-        };
-        Ok((rows, next))
+        Ok(Page::from_rows(rows, page, |row| row.id))
     }
 
     /// Revokes a key of the principal's tenant; it stops working at once, in every process.
@@ -113,12 +104,12 @@ impl Identity {
         &self,
         context: &RequestContext,
         principal: &Principal,
-        id: Uuid,
+        id: ApiKeyId,
     ) -> Result<(), ManageError> {
-        let tenant = principal.tenant;
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        let Some(row) = api_keys::revoke(&mut tx, tenant, id).await? else {
-            return match api_keys::get(&mut tx, tenant, id).await? {
+        principal.require(Permission::API_KEYS_MANAGE)?;
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let Some(row) = api_keys::revoke(&mut tx, id).await? else {
+            return match api_keys::get(&mut tx, id).await? {
                 Some(_) => Ok(()),
                 None => Err(ManageError::NotFound("API key")),
             };
@@ -132,7 +123,7 @@ impl Identity {
             Some(row.id.to_string()),
             json!({ "name": row.name, "prefix": row.prefix }),
         );
-        audit::record(&mut tx, tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         self.forget(&change);
         Ok(())
@@ -148,7 +139,7 @@ fn parse_key_name(text: &str) -> Result<String, ManageError> {
     {
         return Err(ManageError::invalid(
             "name",
-            "INVALID_NAME",
+            FieldCode::INVALID_NAME,
             "1 to 100 characters, no control characters",
         ));
     }
@@ -158,7 +149,11 @@ fn parse_key_name(text: &str) -> Result<String, ManageError> {
 /// Scopes: at least one, each a permission name (duplicates collapse).
 fn parse_scopes(names: &[String]) -> Result<PermissionSet, ManageError> {
     if names.is_empty() {
-        return Err(ManageError::invalid("scopes", "REQUIRED", "give at least one permission"));
+        return Err(ManageError::invalid(
+            "scopes",
+            FieldCode::REQUIRED,
+            "give at least one permission",
+        ));
     }
     let unknown: Vec<&str> =
         names.iter().filter(|n| Permission::parse(n).is_none()).map(String::as_str).collect();
@@ -166,7 +161,7 @@ fn parse_scopes(names: &[String]) -> Result<PermissionSet, ManageError> {
         let shown: Vec<String> = unknown.iter().take(5).map(|n| format!("{n:.64}")).collect();
         return Err(ManageError::invalid(
             "scopes",
-            "UNKNOWN_PERMISSION",
+            FieldCode::UNKNOWN_PERMISSION,
             format!("unknown permission: {}", shown.join(", ")),
         ));
     }
@@ -177,11 +172,19 @@ fn parse_scopes(names: &[String]) -> Result<PermissionSet, ManageError> {
 fn parse_expiry(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, ManageError> {
     let at = DateTime::parse_from_rfc3339(text.trim())
         .map_err(|_| {
-            ManageError::invalid("expires_at", "INVALID_TIMESTAMP", "an RFC 3339 timestamp")
+            ManageError::invalid(
+                "expires_at",
+                FieldCode::INVALID_TIMESTAMP,
+                "an RFC 3339 timestamp",
+            )
         })?
         .with_timezone(&Utc);
     if at <= now {
-        return Err(ManageError::invalid("expires_at", "NOT_IN_FUTURE", "must be in the future"));
+        return Err(ManageError::invalid(
+            "expires_at",
+            FieldCode::NOT_IN_FUTURE,
+            "must be in the future",
+        ));
     }
     Ok(at)
 }

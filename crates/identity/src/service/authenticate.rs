@@ -4,10 +4,9 @@
 use super::Identity;
 use crate::credentials::{PresentedApiKey, TokenError, looks_like_api_key};
 use crate::error::AuthError;
-use crate::permissions::{Permission, PermissionSet, Role};
-use crate::principal::{Credential, Principal};
 use crate::store::{auth, rbac, sessions};
 use chrono::Utc;
+use platform::access::{Credential, Permission, PermissionSet, Principal, Role};
 use platform::{TenantId, UserId};
 use uuid::Uuid;
 
@@ -131,7 +130,7 @@ impl Identity {
         tokio::spawn(async move {
             let result = async {
                 let mut tx = identity.db().tenant_tx(tenant).await?;
-                auth::touch_api_key(&mut tx, tenant, id).await?;
+                auth::touch_api_key(&mut tx, id).await?;
                 tx.commit().await?;
                 anyhow::Ok(())
             }
@@ -184,7 +183,7 @@ impl Identity {
             return Ok(membership);
         }
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let membership = auth::membership(&mut tx, tenant, user).await?;
+        let membership = auth::membership(&mut tx, user).await?;
         tx.commit().await?;
         self.inner.caches.members.insert((tenant, user), membership.clone());
         Ok(membership)
@@ -203,7 +202,7 @@ impl Identity {
             return Ok(permissions);
         }
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let permissions = rbac::permissions_of(&mut tx, tenant, role).await?;
+        let permissions = rbac::permissions_of(&mut tx, role).await?;
         tx.commit().await?;
         self.inner.caches.roles.insert((tenant, role), permissions.clone());
         Ok(permissions)

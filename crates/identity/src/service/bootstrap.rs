@@ -5,8 +5,8 @@ use super::Identity;
 use super::operator::generate_password;
 use crate::model::{Email, Slug};
 use crate::password::NewPassword;
-use crate::permissions::Role;
 use crate::store::{rbac, tenants, users};
+use platform::access::Role;
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
 use platform::{Secret, TenantId, UserId};
 use serde_json::json;
@@ -63,11 +63,11 @@ impl Identity {
                 context: &context,
                 summary: json!({ "reason": "first start", "email": email.as_str() }),
             };
-            audit::record(&mut tx, TenantId::PLATFORM, &entry).await?;
+            audit::record(&mut tx, &entry).await?;
         }
-        platform::set_tenant(&mut tx, tenant).await?;
-        rbac::seed_defaults(&mut tx, tenant).await?;
-        users::insert_membership(&mut tx, tenant, user, Role::GLOBAL_ADMIN).await?;
+        tx.switch_tenant(tenant).await?;
+        rbac::seed_defaults(&mut tx).await?;
+        users::insert_membership(&mut tx, user, Role::GLOBAL_ADMIN).await?;
         tx.commit().await?;
         Ok(BootstrapOutcome::Created {
             email: email.to_string(),

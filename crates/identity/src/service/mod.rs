@@ -15,46 +15,14 @@ pub mod users;
 
 use crate::cache::TtlCache;
 use crate::credentials::{ApiKeyPepper, JwtKeys};
-use crate::password::{HashCost, PasswordHasher};
-use crate::permissions::{PermissionSet, Role};
+use crate::password::PasswordHasher;
+use crate::settings::IdentitySettings;
 use crate::store::auth::{ApiKeyRecord, UserRecord};
-use platform::{Db, Secret, TenantId, UserId};
+use platform::access::{PermissionSet, Role};
+use platform::{Db, TenantId, UserId};
 use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
-
-/// How identity behaves; built from the configuration by the binary.
-#[derive(Clone, Debug)]
-pub struct IdentitySettings {
-    pub issuer: String,
-    pub audience: String,
-    pub access_ttl: chrono::Duration,
-    pub refresh_ttl: chrono::Duration,
-    pub registration_enabled: bool,
-    /// Configured JWT signing key; `None` uses the one generated into the database.
-    pub jwt_secret: Option<Secret<Vec<u8>>>,
-    /// Configured API-key pepper; `None` uses the one generated into the database.
-    pub api_key_pepper: Option<Secret<Vec<u8>>>,
-    pub hash_cost: HashCost,
-    /// Password hashes computed at once; the rest wait.
-    pub max_concurrent_hashes: usize,
-}
-
-impl IdentitySettings {
-    pub fn new(hash_cost: HashCost) -> Self {
-        Self {
-            issuer: "palisade".into(),
-            audience: "palisade-api".into(),
-            access_ttl: chrono::Duration::minutes(15),
-            refresh_ttl: chrono::Duration::days(7),
-            registration_enabled: false,
-            jwt_secret: None,
-            api_key_pepper: None,
-            hash_cost,
-            max_concurrent_hashes: 4,
-        }
-    }
-}
 
 /// How long an authentication fact may be reused without asking the database. Changes made
 /// through Palisade are announced and dropped at once; the TTL bounds anything else.

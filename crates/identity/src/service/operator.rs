@@ -6,7 +6,7 @@ use super::changes::{Change, announce};
 use crate::error::ManageError;
 use crate::model::Email;
 use crate::password::NewPassword;
-use crate::store::{sessions, users};
+use crate::store::{auth, sessions, users};
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
 use platform::{Secret, TenantId, UserId};
 use rand::Rng;
@@ -24,7 +24,7 @@ impl Identity {
         let email = Email::parse(email)?;
         let chosen = password.map(str::to_string).unwrap_or_else(generate_password);
         let new = NewPassword::parse(&chosen, email.as_str())
-            .map_err(|e| ManageError::invalid("password", e.code(), e.to_string()))?;
+            .map_err(|e| ManageError::Invalid(e.invalid("password")))?;
         let hash = self.hasher().hash(&new).await?;
         let user = self.user_id(&email).await?;
         let mut tx = self.db().tenant_tx(TenantId::PLATFORM).await?;
@@ -55,6 +55,19 @@ impl Identity {
         Ok(())
     }
 
+    /// The tenant `text` names: its id or its slug.
+    pub async fn find_tenant(&self, text: &str) -> Result<Option<TenantId>, ManageError> {
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(auth::tenant_by_id_or_slug(&mut conn, text.trim()).await?)
+    }
+
+    /// The user with this email, if there is one.
+    pub async fn find_user(&self, email: &str) -> Result<Option<UserId>, ManageError> {
+        let email = Email::parse(email)?;
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(users::id_by_email(&mut conn, &email).await?)
+    }
+
     async fn user_id(&self, email: &Email) -> Result<UserId, ManageError> {
         let mut conn = self.db().pool().acquire().await?;
         users::id_by_email(&mut conn, email).await?.ok_or(ManageError::NotFound("user"))
@@ -80,7 +93,7 @@ impl Identity {
             context,
             summary: json!({}),
         };
-        audit::record(tx, TenantId::PLATFORM, &entry).await?;
+        audit::record(tx, &entry).await?;
         sqlx::query("select set_config('app.user_id', $1, true)")
             .bind(user.to_string())
             .execute(&mut **tx)
@@ -91,8 +104,8 @@ impl Identity {
                 .fetch_all(&mut **tx)
                 .await?;
         for tenant in tenants {
-            platform::set_tenant(tx, tenant).await?;
-            sessions::revoke_user(tx, tenant, user).await?;
+            tx.switch_tenant(tenant).await?;
+            sessions::revoke_user(tx, user).await?;
         }
         Ok(())
     }

@@ -4,9 +4,8 @@ use super::Identity;
 use crate::error::ManageError;
 use crate::model::{Email, parse_name};
 use crate::password::NewPassword;
-use crate::permissions::Role;
-use crate::principal::Principal;
 use crate::store::auth;
+use platform::access::{Principal, Role};
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
 use platform::{TenantId, UserId};
 use serde::Serialize;
@@ -28,6 +27,7 @@ pub struct Profile {
 }
 
 impl Identity {
+    /// Who the principal is and what it may do. Any authenticated principal reads its own.
     pub async fn profile(&self, principal: &Principal) -> Result<Profile, ManageError> {
         let mut conn = self.db().pool().acquire().await?;
         let user = match principal.user {
@@ -67,7 +67,7 @@ impl Identity {
         }
         let email = Email::parse(email)?;
         let password = NewPassword::parse(password, email.as_str())
-            .map_err(|e| ManageError::invalid("password", e.code(), e.to_string()))?;
+            .map_err(|e| ManageError::Invalid(e.invalid("password")))?;
         let display_name = display_name.map(|n| parse_name("display_name", n)).transpose()?;
         // Hash even when the email is taken, so both answers take the same time.
         let hash = self.hasher().hash(&password).await?;
@@ -93,7 +93,7 @@ impl Identity {
                 context,
                 summary: json!({ "email": email.as_str() }),
             };
-            audit::record(&mut tx, TenantId::PLATFORM, &entry).await?;
+            audit::record(&mut tx, &entry).await?;
         }
         tx.commit().await?;
         Ok(())

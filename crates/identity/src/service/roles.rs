@@ -10,11 +10,10 @@
 use super::Identity;
 use super::changes::{Change, announce};
 use crate::error::{Conflict, ManageError};
-use crate::permissions::{Permission, PermissionSet, Role};
-use crate::principal::Principal;
 use crate::store::rbac;
+use platform::access::{Permission, PermissionSet, Principal, Role};
 use platform::audit::{self, RequestContext};
-use platform::{TenantId, TenantTx};
+use platform::{FieldCode, TenantTx};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 
@@ -33,8 +32,9 @@ impl Identity {
     /// The matrix of the principal's tenant, every role in catalog order.
     #[tracing::instrument(skip(self, principal))]
     pub async fn role_matrix(&self, principal: &Principal) -> Result<Vec<RoleEntry>, ManageError> {
+        principal.require(Permission::ROLES_VIEW)?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let matrix = rbac::matrix(&mut tx, principal.tenant).await?;
+        let matrix = rbac::matrix(&mut tx).await?;
         tx.commit().await?;
         Ok(entries(matrix))
     }
@@ -48,11 +48,12 @@ impl Identity {
         principal: &Principal,
         changes: &BTreeMap<String, Vec<String>>,
     ) -> Result<Vec<RoleEntry>, ManageError> {
+        principal.require(Permission::ROLES_MANAGE)?;
         let wanted = parse_changes(changes)?;
         let tenant = principal.tenant;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        rbac::lock_matrix(&mut tx, tenant).await?;
-        let before = rbac::matrix(&mut tx, tenant).await?;
+        rbac::lock_matrix(&mut tx).await?;
+        let before = rbac::matrix(&mut tx).await?;
         let mut granted: PermissionSet = PermissionSet::new();
         for (role, permissions) in &wanted {
             let current = before.get(role).cloned().unwrap_or_default();
@@ -61,15 +62,15 @@ impl Identity {
         let lacking: Vec<&str> =
             granted.iter().filter(|p| !principal.can(**p)).map(|p| p.as_str()).collect();
         if !lacking.is_empty() {
-            return Err(ManageError::Forbidden(format!(
+            return Err(ManageError::forbidden(format!(
                 "You cannot grant permissions you do not have: {}.",
                 lacking.join(", ")
             )));
         }
         for (role, permissions) in &wanted {
-            rbac::replace(&mut tx, tenant, *role, permissions).await?;
+            rbac::replace(&mut tx, *role, permissions).await?;
         }
-        let after = rbac::matrix(&mut tx, tenant).await?;
+        let after = rbac::matrix(&mut tx).await?;
         let summary = json!({ "roles": differences(&before, &after) });
         self.finish_matrix_change(&mut tx, context, principal, "roles.update", summary).await?;
         tx.commit().await?;
@@ -84,12 +85,13 @@ impl Identity {
         context: &RequestContext,
         principal: &Principal,
     ) -> Result<Vec<RoleEntry>, ManageError> {
+        principal.require(Permission::ROLES_MANAGE)?;
         let tenant = principal.tenant;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        rbac::lock_matrix(&mut tx, tenant).await?;
-        let before = rbac::matrix(&mut tx, tenant).await?;
-        rbac::seed_defaults(&mut tx, tenant).await?;
-        let after = rbac::matrix(&mut tx, tenant).await?;
+        rbac::lock_matrix(&mut tx).await?;
+        let before = rbac::matrix(&mut tx).await?;
+        rbac::seed_defaults(&mut tx).await?;
+        let after = rbac::matrix(&mut tx).await?;
         let summary = json!({ "roles": differences(&before, &after) });
         self.finish_matrix_change(&mut tx, context, principal, "roles.reset", summary).await?;
         tx.commit().await?;
@@ -106,11 +108,11 @@ impl Identity {
         action: &str,
         summary: Value,
     ) -> Result<(), ManageError> {
-        let tenant: TenantId = principal.tenant;
+        let tenant = tx.tenant();
         announce(tx, &Change::Roles(tenant)).await?;
         let entry =
             principal.audit(context, action, "role_matrix", Some(tenant.to_string()), summary);
-        audit::record(tx, tenant, &entry).await?;
+        audit::record(tx, &entry).await?;
         Ok(())
     }
 }
@@ -118,19 +120,23 @@ impl Identity {
 /// The requested roles and permissions, parsed and checked against the lock-out rules.
 fn parse_changes(changes: &BTreeMap<String, Vec<String>>) -> Result<Matrix, ManageError> {
     if changes.is_empty() {
-        return Err(ManageError::invalid("roles", "REQUIRED", "name at least one role"));
+        return Err(ManageError::invalid("roles", FieldCode::REQUIRED, "name at least one role"));
     }
     let mut wanted = Matrix::new();
     for (name, permissions) in changes {
         let role = Role::parse(name).ok_or_else(|| {
-            ManageError::invalid("roles", "UNKNOWN_ROLE", format!("unknown role: {name:.64}"))
+            ManageError::invalid(
+                "roles",
+                FieldCode::UNKNOWN_ROLE,
+                format!("unknown role: {name:.64}"),
+            )
         })?;
         let mut set = PermissionSet::new();
         for permission in permissions {
             set.insert(Permission::parse(permission).ok_or_else(|| {
                 ManageError::invalid(
                     "roles",
-                    "UNKNOWN_PERMISSION",
+                    FieldCode::UNKNOWN_PERMISSION,
                     format!("unknown permission for {role}: {permission:.64}"),
                 )
             })?);
@@ -144,7 +150,7 @@ fn parse_changes(changes: &BTreeMap<String, Vec<String>>) -> Result<Matrix, Mana
         if set.contains(&Permission::TENANTS_MANAGE) {
             return Err(ManageError::invalid(
                 "roles",
-                "PLATFORM_PERMISSION",
+                FieldCode::PLATFORM_PERMISSION,
                 format!("TENANTS_MANAGE belongs to global administrators only, not to {role}"),
             ));
         }

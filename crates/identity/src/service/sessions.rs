@@ -8,10 +8,9 @@ use super::Identity;
 use super::changes::{Change, announce};
 use crate::credentials::RefreshToken;
 use crate::error::{LoginError, RefreshError};
-use crate::permissions::Role;
-use crate::principal::{Credential, Principal};
 use crate::store::{auth, sessions};
 use chrono::{DateTime, Utc};
+use platform::access::{Credential, Principal, Role};
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
 use platform::{Secret, TenantId, TenantTx, UserId};
 use serde_json::json;
@@ -55,7 +54,7 @@ impl Identity {
             .map_err(|e| anyhow::anyhow!(e))?
             .ok_or(LoginError::InvalidCredentials)?;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let pair = self.start_family(&mut tx, tenant, user.id, role).await?;
+        let pair = self.start_family(&mut tx, user.id, role).await?;
         let entry = AuditEntry {
             actor: Actor::User(user.id),
             action: "session.login",
@@ -64,7 +63,7 @@ impl Identity {
             context,
             summary: json!({ "email": user.email }),
         };
-        audit::record(&mut tx, tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(pair)
     }
@@ -83,11 +82,11 @@ impl Identity {
             return Err(RefreshError::Invalid);
         }
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let record = sessions::refresh_for_update(&mut tx, tenant, &token.hash())
+        let record = sessions::refresh_for_update(&mut tx, &token.hash())
             .await?
             .ok_or(RefreshError::Invalid)?;
         if record.spent_at.is_some() || record.revoked_at.is_some() {
-            let revoked = sessions::revoke_family(&mut tx, tenant, record.family_id).await?;
+            let revoked = sessions::revoke_family(&mut tx, record.family_id).await?;
             let entry = AuditEntry {
                 actor: Actor::User(record.user_id),
                 action: "session.refresh_reuse",
@@ -96,7 +95,7 @@ impl Identity {
                 context,
                 summary: json!({ "revoked_tokens": revoked, "outcome": "family revoked" }),
             };
-            audit::record(&mut tx, tenant, &entry).await?;
+            audit::record(&mut tx, &entry).await?;
             tx.commit().await?;
             tracing::warn!(family = %record.family_id, "spent refresh token presented; family revoked");
             return Err(RefreshError::Invalid);
@@ -123,8 +122,8 @@ impl Identity {
         {
             return Err(RefreshError::Invalid);
         }
-        sessions::spend(&mut tx, tenant, record.id).await?;
-        let pair = self.issue(&mut tx, tenant, record.user_id, role, record.family_id).await?;
+        sessions::spend(&mut tx, record.id).await?;
+        let pair = self.issue(&mut tx, record.user_id, role, record.family_id).await?;
         let entry = AuditEntry {
             actor: Actor::User(record.user_id),
             action: "session.refresh",
@@ -133,7 +132,7 @@ impl Identity {
             context,
             summary: json!({}),
         };
-        audit::record(&mut tx, tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(pair)
     }
@@ -154,7 +153,7 @@ impl Identity {
         sessions::revoke_access_token(&mut tx, jti, expires_at).await?;
         // A global administrator acting in another tenant has no session there.
         let revoked = match principal.acting_from {
-            None => sessions::revoke_family(&mut tx, principal.tenant, session).await?,
+            None => sessions::revoke_family(&mut tx, session).await?,
             Some(_) => 0,
         };
         announce(&mut tx, &Change::AccessToken(jti)).await?;
@@ -165,7 +164,7 @@ impl Identity {
             Some(session.to_string()),
             json!({ "revoked_refresh_tokens": revoked }),
         );
-        audit::record(&mut tx, principal.tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         self.forget(&Change::AccessToken(jti));
         Ok(())
@@ -192,7 +191,7 @@ impl Identity {
             return Ok(None);
         };
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let pair = self.start_family(&mut tx, tenant, user, role).await?;
+        let pair = self.start_family(&mut tx, user, role).await?;
         let entry = principal.audit(
             context,
             "session.switch_tenant",
@@ -200,7 +199,7 @@ impl Identity {
             Some(tenant.to_string()),
             json!({ "from_tenant_id": principal.tenant }),
         );
-        audit::record(&mut tx, tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(Some(pair))
     }
@@ -226,34 +225,26 @@ impl Identity {
     async fn start_family(
         &self,
         tx: &mut TenantTx,
-        tenant: TenantId,
         user: UserId,
         role: Role,
     ) -> sqlx::Result<TokenPair> {
-        self.issue(tx, tenant, user, role, Uuid::now_v7()).await
+        self.issue(tx, user, role, Uuid::now_v7()).await
     }
 
     /// Issues an access token and the family's next refresh token.
     async fn issue(
         &self,
         tx: &mut TenantTx,
-        tenant: TenantId,
         user: UserId,
         role: Role,
         family: Uuid,
     ) -> sqlx::Result<TokenPair> {
         let settings = &self.inner.settings;
         let now = Utc::now();
+        let tenant = tx.tenant();
         let refresh = RefreshToken::generate(tenant);
-        sessions::insert_refresh(
-            tx,
-            tenant,
-            family,
-            user,
-            &refresh.hash(),
-            now + settings.refresh_ttl,
-        )
-        .await?;
+        sessions::insert_refresh(tx, family, user, &refresh.hash(), now + settings.refresh_ttl)
+            .await?;
         let (access, _claims) =
             self.inner.jwt.issue(user, tenant, role.as_str(), family, settings.access_ttl, now);
         Ok(TokenPair {

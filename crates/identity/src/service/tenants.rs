@@ -7,33 +7,15 @@
 use super::Identity;
 use super::changes::{Change, announce};
 use crate::error::ManageError;
-use crate::model::{Slug, parse_name};
-use crate::permissions::Permission;
-use crate::principal::Principal;
-use crate::store::rbac;
-use crate::store::tenants::{self, TenantRow};
-use platform::TenantId;
+use crate::model::{Slug, TenantRow, TenantStatus, parse_name};
+use crate::store::{rbac, tenants};
+use platform::access::{Permission, Principal};
 use platform::audit::{self, RequestContext};
+use platform::{FieldCode, Page, PageRequest, TenantId};
 use serde_json::json;
 
 /// The largest `settings` object accepted, serialized.
 pub const MAX_SETTINGS_BYTES: usize = 16 * 1024;
-
-/// Whether a tenant's users and API keys may authenticate.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TenantStatus {
-    Active,
-    Suspended,
-}
-
-impl TenantStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TenantStatus::Active => "active",
-            TenantStatus::Suspended => "suspended",
-        }
-    }
-}
 
 /// The fields of a tenant update; `None` leaves a field as it is. `settings` replaces the whole
 /// object.
@@ -42,13 +24,6 @@ pub struct TenantChanges {
     pub name: Option<String>,
     pub slug: Option<String>,
     pub settings: Option<serde_json::Value>,
-}
-
-/// One page of tenants; `next` is the id to continue after.
-#[derive(Debug)]
-pub struct TenantPage {
-    pub items: Vec<TenantRow>,
-    pub next: Option<TenantId>,
 }
 
 impl Identity {
@@ -74,35 +49,28 @@ impl Identity {
             Some(id.to_string()),
             json!({ "name": tenant.name, "slug": tenant.slug }),
         );
-        audit::record(&mut tx, TenantId::PLATFORM, &entry).await?;
-        platform::set_tenant(&mut tx, id).await?;
-        rbac::seed_defaults(&mut tx, id).await?;
+        audit::record(&mut tx, &entry).await?;
+        tx.switch_tenant(id).await?;
+        rbac::seed_defaults(&mut tx).await?;
         tx.commit().await?;
         Ok(tenant)
     }
 
-    /// Tenants after `after`, oldest first, optionally only those with `status`.
+    /// A page of tenants, oldest first, optionally only those with `status`.
     #[tracing::instrument(skip(self, principal))]
     pub async fn list_tenants(
         &self,
         principal: &Principal,
-        status: Option<TenantStatus>,
-        after: Option<TenantId>,
-        limit: u32,
-    ) -> Result<TenantPage, ManageError> {
+        status: Option<&str>,
+        page: &PageRequest,
+    ) -> Result<Page<TenantRow>, ManageError> {
         principal.require(Permission::TENANTS_MANAGE)?;
+        let status = status.map(parse_status).transpose()?;
+        let after: Option<TenantId> = page.after()?;
         let mut conn = self.db().pool().acquire().await?;
-        let limit = limit.max(1);
-        let mut items =
-            tenants::list(&mut conn, status.map(TenantStatus::as_str), after, i64::from(limit) + 1)
-                .await?;
-        let next = if items.len() > limit as usize {
-            items.truncate(limit as usize);
-            items.last().map(|t| t.id)
-        } else {
-            None
-        };
-        Ok(TenantPage { items, next })
+        let rows =
+            tenants::list(&mut conn, status.map(TenantStatus::as_str), after, page.fetch()).await?;
+        Ok(Page::from_rows(rows, page, |tenant| tenant.id))
     }
 
     #[tracing::instrument(skip(self, principal))]
@@ -171,7 +139,7 @@ impl Identity {
             Some(id.to_string()),
             summary.into(),
         );
-        audit::record(&mut tx, TenantId::PLATFORM, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         announce(&mut tx, &Change::Tenant(id)).await?;
         tx.commit().await?;
         self.forget(&Change::Tenant(id));
@@ -190,8 +158,8 @@ impl Identity {
     ) -> Result<TenantRow, ManageError> {
         principal.require(Permission::TENANTS_MANAGE)?;
         if id == principal.acting_from.unwrap_or(principal.tenant) {
-            return Err(ManageError::Forbidden(
-                "you cannot suspend the tenant you are logged in to".into(),
+            return Err(ManageError::forbidden(
+                "you cannot suspend the tenant you are logged in to",
             ));
         }
         self.set_tenant_status(context, principal, id, TenantStatus::Suspended).await
@@ -231,11 +199,24 @@ impl Identity {
         };
         let summary = json!({ "slug": updated.slug, "from": current.status, "to": updated.status });
         let entry = principal.audit(context, action, "tenant", Some(id.to_string()), summary);
-        audit::record(&mut tx, TenantId::PLATFORM, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         announce(&mut tx, &Change::Tenant(id)).await?;
         tx.commit().await?;
         self.forget(&Change::Tenant(id));
         Ok(updated)
+    }
+}
+
+/// `active` or `suspended`.
+fn parse_status(text: &str) -> Result<TenantStatus, ManageError> {
+    match text.trim() {
+        "active" => Ok(TenantStatus::Active),
+        "suspended" => Ok(TenantStatus::Suspended),
+        _ => Err(ManageError::invalid(
+            "status",
+            FieldCode::INVALID_STATUS,
+            "one of active, suspended",
+        )),
     }
 }
 
@@ -244,7 +225,7 @@ fn parse_settings(settings: serde_json::Value) -> Result<serde_json::Value, Mana
     if !settings.is_object() {
         return Err(ManageError::invalid(
             "settings",
-            "INVALID_SETTINGS",
+            FieldCode::INVALID_SETTINGS,
             "settings must be a JSON object",
         ));
     }
@@ -252,7 +233,7 @@ fn parse_settings(settings: serde_json::Value) -> Result<serde_json::Value, Mana
     if size > MAX_SETTINGS_BYTES {
         return Err(ManageError::invalid(
             "settings",
-            "TOO_LARGE",
+            FieldCode::TOO_LARGE,
             format!("settings must be at most {MAX_SETTINGS_BYTES} bytes as JSON"),
         ));
     }

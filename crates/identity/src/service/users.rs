@@ -10,14 +10,13 @@
 use super::Identity;
 use super::changes::{Change, announce};
 use crate::error::{Conflict, ManageError};
-use crate::model::{Email, parse_name};
+use crate::model::{Email, MemberRow, MembershipStatus, parse_name};
 use crate::password::NewPassword;
-use crate::permissions::{Permission, Role};
-use crate::principal::Principal;
-use crate::store::members::{self, MemberFilter, MemberRow, MembershipStatus};
+use crate::store::members::{self, MemberFilter};
 use crate::store::{sessions, users};
+use platform::access::{Permission, Principal, Role};
 use platform::audit::{self, RequestContext};
-use platform::{TenantId, TenantTx, UserId};
+use platform::{FieldCode, Page, PageRequest, TenantTx, UserId};
 use serde_json::json;
 
 /// `POST /v1/users`: who to add, as the client sent it.
@@ -37,21 +36,11 @@ pub struct MemberChanges<'a> {
     pub display_name: Option<&'a str>,
 }
 
-/// `GET /v1/users`: filters and the page wanted.
+/// `GET /v1/users`: the filters, as the client sent them.
 #[derive(Debug, Default)]
 pub struct MemberQuery<'a> {
     pub status: Option<&'a str>,
     pub role: Option<&'a str>,
-    /// The last user id of the previous page.
-    pub after: Option<UserId>,
-    pub limit: u32,
-}
-
-/// One page of members and the id to continue after, if there are more.
-#[derive(Debug)]
-pub struct MemberPage {
-    pub items: Vec<MemberRow>,
-    pub next: Option<UserId>,
 }
 
 impl Identity {
@@ -60,21 +49,18 @@ impl Identity {
         &self,
         principal: &Principal,
         query: MemberQuery<'_>,
-    ) -> Result<MemberPage, ManageError> {
+        page: &PageRequest,
+    ) -> Result<Page<MemberRow>, ManageError> {
         principal.require(Permission::USERS_VIEW)?;
         let filter = MemberFilter {
             status: query.status.map(|s| parse_status("status", s)).transpose()?,
             role: query.role.map(|r| parse_role("role", r)).transpose()?,
         };
-        let limit = i64::from(query.limit.max(1));
+        let after: Option<UserId> = page.after()?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let mut items =
-            members::list(&mut tx, principal.tenant, filter, query.after, limit + 1).await?;
+        let rows = members::list(&mut tx, filter, after, page.fetch()).await?;
         tx.commit().await?;
-        let more = items.len() as i64 > limit;
-        items.truncate(limit as usize);
-        let next = if more { items.last().map(|m| m.id) } else { None };
-        Ok(MemberPage { items, next })
+        Ok(Page::from_rows(rows, page, |member| member.id))
     }
 
     /// One member of the caller's tenant; anyone else is not found.
@@ -85,7 +71,7 @@ impl Identity {
     ) -> Result<MemberRow, ManageError> {
         principal.require(Permission::USERS_VIEW)?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let member = members::get(&mut tx, principal.tenant, user).await?;
+        let member = members::get(&mut tx, user).await?;
         tx.commit().await?;
         member.ok_or(ManageError::NotFound("user"))
     }
@@ -107,7 +93,7 @@ impl Identity {
             .password
             .map(|p| NewPassword::parse(p, email.as_str()))
             .transpose()
-            .map_err(|e| ManageError::invalid("password", e.code(), e.to_string()))?;
+            .map_err(|e| ManageError::Invalid(e.invalid("password")))?;
         may_touch_global_admin_role(principal, role)?;
         let tenant = principal.tenant;
         let mut conn = self.db().pool().acquire().await?;
@@ -127,9 +113,8 @@ impl Identity {
                 (user, true)
             }
         };
-        users::insert_membership(&mut tx, tenant, user, role).await?;
-        let member =
-            members::get(&mut tx, tenant, user).await?.ok_or(ManageError::NotFound("user"))?;
+        users::insert_membership(&mut tx, user, role).await?;
+        let member = members::get(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
         let action = if invited { "user.invite" } else { "user.add" };
         let summary = json!({
             "email": member.email,
@@ -155,9 +140,8 @@ impl Identity {
             changes.display_name.map(|n| parse_name("display_name", n)).transpose()?;
         let tenant = principal.tenant;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let current = members::get_for_update(&mut tx, tenant, user)
-            .await?
-            .ok_or(ManageError::NotFound("user"))?;
+        let current =
+            members::get_for_update(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
         let role = role.filter(|r| *r != current.role);
         let display_name = display_name.filter(|n| *n != current.display_name);
         if let Some(role) = role {
@@ -168,8 +152,8 @@ impl Identity {
             may_touch_global_admin_role(principal, current.role)?;
         }
         if display_name.is_some() && current.is_global_admin && !principal.is_global_admin {
-            return Err(ManageError::Forbidden(
-                "only a global administrator renames a global administrator".into(),
+            return Err(ManageError::forbidden(
+                "only a global administrator renames a global administrator",
             ));
         }
         if role.is_none() && display_name.is_none() {
@@ -177,15 +161,14 @@ impl Identity {
         }
         let mut summary = json!({ "email": current.email });
         if let Some(role) = role {
-            members::set_role(&mut tx, tenant, user, role).await?;
+            members::set_role(&mut tx, user, role).await?;
             summary["role"] = json!({ "from": current.role.as_str(), "to": role.as_str() });
         }
         if let Some(name) = &display_name {
             users::set_display_name(&mut tx, user, name).await?;
             summary["display_name"] = json!({ "from": current.display_name, "to": name });
         }
-        let member =
-            members::get(&mut tx, tenant, user).await?.ok_or(ManageError::NotFound("user"))?;
+        let member = members::get(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
         self.finish(tx, context, principal, user, "user.update", summary).await?;
         Ok(member)
     }
@@ -208,25 +191,24 @@ impl Identity {
         };
         let tenant = principal.tenant;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let current = members::get_for_update(&mut tx, tenant, user)
-            .await?
-            .ok_or(ManageError::NotFound("user"))?;
+        let current =
+            members::get_for_update(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
         if status != MembershipStatus::Active {
             if current.is_protected {
                 return Err(protected(status.as_str()));
             }
             if principal.user == Some(user) {
-                return Err(ManageError::Forbidden("you cannot block or delete yourself".into()));
+                return Err(ManageError::forbidden("you cannot block or delete yourself"));
             }
         }
         may_touch_global_admin_role(principal, current.role)?;
         if current.status == status {
             return Ok(current);
         }
-        members::set_status(&mut tx, tenant, user, status).await?;
+        members::set_status(&mut tx, user, status).await?;
         let ended_sessions = match status {
             MembershipStatus::Active => 0,
-            _ => sessions::revoke_user(&mut tx, tenant, user).await?,
+            _ => sessions::revoke_user(&mut tx, user).await?,
         };
         let summary = json!({
             "email": current.email,
@@ -247,10 +229,9 @@ impl Identity {
         action: &'static str,
         summary: serde_json::Value,
     ) -> Result<(), ManageError> {
-        let tenant: TenantId = principal.tenant;
         let entry = principal.audit(context, action, "user", Some(user.to_string()), summary);
-        audit::record(&mut tx, tenant, &entry).await?;
-        let change = Change::Member(tenant, user);
+        audit::record(&mut tx, &entry).await?;
+        let change = Change::Member(tx.tenant(), user);
         announce(&mut tx, &change).await?;
         tx.commit().await?;
         self.forget(&change);
@@ -262,9 +243,9 @@ impl Identity {
 fn may_touch_global_admin_role(principal: &Principal, role: Role) -> Result<(), ManageError> {
     match role != Role::GLOBAL_ADMIN || principal.is_global_admin {
         true => Ok(()),
-        false => Err(ManageError::Forbidden(
-            "only a global administrator manages the GLOBAL_ADMIN role".into(),
-        )),
+        false => {
+            Err(ManageError::forbidden("only a global administrator manages the GLOBAL_ADMIN role"))
+        }
     }
 }
 
@@ -278,12 +259,12 @@ fn protected(what: &str) -> ManageError {
 fn parse_role(field: &'static str, text: &str) -> Result<Role, ManageError> {
     Role::parse(text.trim()).ok_or_else(|| {
         let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        ManageError::invalid(field, "INVALID_ROLE", format!("one of {}", known.join(", ")))
+        ManageError::invalid(field, FieldCode::INVALID_ROLE, format!("one of {}", known.join(", ")))
     })
 }
 
 fn parse_status(field: &'static str, text: &str) -> Result<MembershipStatus, ManageError> {
     MembershipStatus::parse(text.trim()).ok_or_else(|| {
-        ManageError::invalid(field, "INVALID_STATUS", "one of active, blocked, deleted")
+        ManageError::invalid(field, FieldCode::INVALID_STATUS, "one of active, blocked, deleted")
     })
 }

@@ -4,48 +4,12 @@
 //! query. It must not write (rows are appended by `platform::audit::record` alone) and must not
 //! change any setting beyond its own transaction.
 
-use chrono::{DateTime, Utc};
-use platform::TenantId;
-use sqlx::{PgConnection, Postgres, QueryBuilder};
-use uuid::Uuid;
+use crate::model::{ActionMatch, AuditFilter, AuditRow};
+use platform::TenantTx;
+use sqlx::{Postgres, QueryBuilder};
 
-/// One row as readers see it (the chain's hashes are for `audit-verify`, not for readers).
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct AuditRow {
-    pub id: Uuid,
-    pub seq: i64,
-    pub occurred_at: DateTime<Utc>,
-    pub actor_type: String,
-    pub actor_id: Option<Uuid>,
-    pub action: String,
-    pub target_type: String,
-    pub target_id: Option<String>,
-    pub request_id: Option<String>,
-    pub source_ip: Option<String>,
-    pub user_agent: Option<String>,
-    pub summary: serde_json::Value,
-}
-
-/// How `action` is matched: exactly, or by its beginning (`user.*` is `Prefix("user.")`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ActionMatch {
-    Exact(String),
-    Prefix(String),
-}
-
-/// Which rows to read. Every filter is optional; `before_seq` is the keyset cursor.
-#[derive(Clone, Debug, Default)]
-pub struct AuditFilter {
-    pub actor_id: Option<Uuid>,
-    pub action: Option<ActionMatch>,
-    pub target_type: Option<String>,
-    pub target_id: Option<String>,
-    pub since: Option<DateTime<Utc>>,
-    pub until: Option<DateTime<Utc>>,
-    pub before_seq: Option<i64>,
-}
-
-/// Up to `limit` rows of `tenant`'s chain matching `filter`, by descending `seq`. The SQL text
+/// Up to `limit` rows of the transaction tenant's chain matching `filter` and before `before_seq`
+/// (the cursor), by descending `seq`. The SQL text
 /// depends only on which filters are set, so each combination is one prepared statement.
 ///
 /// Turns bitmap scans off for the rest of the transaction first: until a freshly filled table is
@@ -53,20 +17,20 @@ pub struct AuditFilter {
 /// chain plus a sort (about 100 times slower at 10,000 rows) to walking the primary key
 /// backwards. With bitmap scans off the plan is the primary key whatever the statistics say;
 /// no other index on `audit_log` would serve these filters better through a bitmap.
-#[tracing::instrument(level = "debug", skip(conn))]
-pub async fn page(
-    conn: &mut PgConnection,
-    tenant: TenantId,
+#[tracing::instrument(level = "debug", skip(tx))]
+pub(crate) async fn page(
+    tx: &mut TenantTx,
     filter: &AuditFilter,
+    before_seq: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<AuditRow>> {
-    sqlx::query("select set_config('enable_bitmapscan', 'off', true)").execute(&mut *conn).await?;
+    sqlx::query("select set_config('enable_bitmapscan', 'off', true)").execute(&mut **tx).await?;
     let mut query = QueryBuilder::<Postgres>::new(
         "select id, seq, occurred_at, actor_type, actor_id, action, target_type, target_id, \
          request_id, source_ip, user_agent, summary from audit_log where tenant_id = ",
     );
-    query.push_bind(tenant);
-    if let Some(seq) = filter.before_seq {
+    query.push_bind(tx.tenant());
+    if let Some(seq) = before_seq {
         query.push(" and seq < ").push_bind(seq);
     }
     if let Some(actor) = filter.actor_id {
@@ -88,11 +52,11 @@ pub async fn page(
         query.push(" and target_id = ").push_bind(target_id.as_str());
     }
     if let Some(since) = filter.since {
-        query.push(" and occurred_at >= ").push_bind(since);
+        query.push(" and occurred_at >= ").push_bind(since.as_datetime());
     }
     if let Some(until) = filter.until {
-        query.push(" and occurred_at < ").push_bind(until);
+        query.push(" and occurred_at < ").push_bind(until.as_datetime());
     }
     query.push(" order by seq desc limit ").push_bind(limit);
-    query.build_query_as().fetch_all(conn).await
+    query.build_query_as().fetch_all(&mut **tx).await
 }

@@ -2,30 +2,28 @@
 //! a user's memberships (through the `memberships_self` policy) and an API key by prefix (through
 //! `api_keys_lookup`).
 
-use crate::permissions::Role;
 use chrono::{DateTime, Utc};
-use platform::{TenantId, UserId};
+use platform::access::Role;
+use platform::{ApiKeyId, TenantId, TenantTx, UserId};
 use sqlx::{PgConnection, Row};
-use uuid::Uuid;
 
 /// A user row as login and authentication need it (global table).
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct UserRecord {
+pub(crate) struct UserRecord {
     pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub password_hash: Option<String>,
     pub status: String,
     pub is_global_admin: bool,
-    pub is_protected: bool,
     pub sessions_valid_after: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str = "id, email, display_name, password_hash, status, is_global_admin, \
-                            is_protected, sessions_valid_after";
+const USER_COLUMNS: &str =
+    "id, email, display_name, password_hash, status, is_global_admin, sessions_valid_after";
 
 #[tracing::instrument(skip(conn, email))]
-pub async fn user_by_email(
+pub(crate) async fn user_by_email(
     conn: &mut PgConnection,
     email: &str,
 ) -> sqlx::Result<Option<UserRecord>> {
@@ -38,7 +36,10 @@ pub async fn user_by_email(
 }
 
 #[tracing::instrument(skip(conn))]
-pub async fn user_by_id(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Option<UserRecord>> {
+pub(crate) async fn user_by_id(
+    conn: &mut PgConnection,
+    id: UserId,
+) -> sqlx::Result<Option<UserRecord>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!("select {USER_COLUMNS} from users where id = $1")))
         .bind(id)
         .fetch_optional(conn)
@@ -47,7 +48,7 @@ pub async fn user_by_id(conn: &mut PgConnection, id: UserId) -> sqlx::Result<Opt
 
 /// `(status)` of a tenant (global table); `None` when it does not exist.
 #[tracing::instrument(skip(conn))]
-pub async fn tenant_status(
+pub(crate) async fn tenant_status(
     conn: &mut PgConnection,
     tenant: TenantId,
 ) -> sqlx::Result<Option<String>> {
@@ -59,7 +60,7 @@ pub async fn tenant_status(
 
 /// A tenant id from its id or slug (global table).
 #[tracing::instrument(skip(conn))]
-pub async fn tenant_by_id_or_slug(
+pub(crate) async fn tenant_by_id_or_slug(
     conn: &mut PgConnection,
     text: &str,
 ) -> sqlx::Result<Option<TenantId>> {
@@ -72,17 +73,16 @@ pub async fn tenant_by_id_or_slug(
 }
 
 /// The user's role and membership status in the transaction's tenant.
-#[tracing::instrument(skip(conn))]
-pub async fn membership(
-    conn: &mut PgConnection,
-    tenant: TenantId,
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn membership(
+    tx: &mut TenantTx,
     user: UserId,
 ) -> sqlx::Result<Option<(Role, String)>> {
     let row =
         sqlx::query("select role, status from memberships where tenant_id = $1 and user_id = $2")
-            .bind(tenant)
+            .bind(tx.tenant())
             .bind(user)
-            .fetch_optional(conn)
+            .fetch_optional(&mut **tx)
             .await?;
     Ok(row.and_then(|row| {
         let role: String = row.get("role");
@@ -93,7 +93,7 @@ pub async fn membership(
 /// The tenants where `user` has an active membership in an active tenant, oldest first. Runs in
 /// a transaction that set `app.user_id` (see `memberships_self`).
 #[tracing::instrument(skip(conn))]
-pub async fn active_tenants_of(
+pub(crate) async fn active_tenants_of(
     conn: &mut PgConnection,
     user: UserId,
 ) -> sqlx::Result<Vec<TenantId>> {
@@ -113,9 +113,9 @@ pub async fn active_tenants_of(
 
 /// What authentication needs to know about an API key.
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ApiKeyRecord {
+pub(crate) struct ApiKeyRecord {
     pub tenant_id: TenantId,
-    pub id: Uuid,
+    pub id: ApiKeyId,
     pub key_digest: Vec<u8>,
     pub scopes: Vec<String>,
     pub created_by: Option<UserId>,
@@ -126,7 +126,7 @@ pub struct ApiKeyRecord {
 
 /// The API key with this prefix, whatever its tenant (through `api_keys_lookup`).
 #[tracing::instrument(skip(conn))]
-pub async fn api_key_by_prefix(
+pub(crate) async fn api_key_by_prefix(
     conn: &mut PgConnection,
     prefix: &str,
 ) -> sqlx::Result<Option<ApiKeyRecord>> {
@@ -144,16 +144,12 @@ pub async fn api_key_by_prefix(
 }
 
 /// Records that an API key was used (called at most about once a minute per key).
-#[tracing::instrument(skip(conn))]
-pub async fn touch_api_key(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> sqlx::Result<()> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn touch_api_key(tx: &mut TenantTx, id: ApiKeyId) -> sqlx::Result<()> {
     sqlx::query("update api_keys set last_used_at = now() where tenant_id = $1 and id = $2")
-        .bind(tenant)
+        .bind(tx.tenant())
         .bind(id)
-        .execute(conn)
+        .execute(&mut **tx)
         .await
         .map(|_| ())
 }

@@ -2,11 +2,11 @@
 //! tables are only touched inside `tenant_tx`; the global tables (`tenants`, `users`,
 //! `revoked_access_tokens`, `server_secrets`) say so in their function docs.
 
-pub mod api_keys;
-pub mod audit;
-pub mod auth;
-pub mod members;
-pub mod rbac;
-pub mod sessions;
-pub mod tenants;
-pub mod users;
+pub(crate) mod api_keys;
+pub(crate) mod audit;
+pub(crate) mod auth;
+pub(crate) mod members;
+pub(crate) mod rbac;
+pub(crate) mod sessions;
+pub(crate) mod tenants;
+pub(crate) mod users;

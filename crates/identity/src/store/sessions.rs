@@ -1,12 +1,12 @@
 //! Refresh-token families and the access-token denylist.
 
 use chrono::{DateTime, Utc};
-use platform::{TenantId, UserId};
+use platform::{TenantTx, UserId};
 use sqlx::PgConnection;
 use uuid::Uuid;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
-pub struct RefreshRecord {
+pub(crate) struct RefreshRecord {
     pub id: Uuid,
     pub family_id: Uuid,
     pub user_id: UserId,
@@ -16,10 +16,9 @@ pub struct RefreshRecord {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-#[tracing::instrument(skip(conn, token_hash))]
-pub async fn insert_refresh(
-    conn: &mut PgConnection,
-    tenant: TenantId,
+#[tracing::instrument(skip(tx, token_hash))]
+pub(crate) async fn insert_refresh(
+    tx: &mut TenantTx,
     family: Uuid,
     user: UserId,
     token_hash: &[u8],
@@ -29,84 +28,75 @@ pub async fn insert_refresh(
         "insert into refresh_tokens (tenant_id, id, family_id, user_id, token_hash, expires_at)
          values ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(Uuid::now_v7())
     .bind(family)
     .bind(user)
     .bind(token_hash)
     .bind(expires_at)
-    .execute(conn)
+    .execute(&mut **tx)
     .await
     .map(|_| ())
 }
 
 /// The refresh token with this hash, locked for the rest of the transaction so that two
 /// concurrent refreshes of one token cannot both succeed.
-#[tracing::instrument(skip(conn, token_hash))]
-pub async fn refresh_for_update(
-    conn: &mut PgConnection,
-    tenant: TenantId,
+#[tracing::instrument(skip(tx, token_hash))]
+pub(crate) async fn refresh_for_update(
+    tx: &mut TenantTx,
     token_hash: &[u8],
 ) -> sqlx::Result<Option<RefreshRecord>> {
     sqlx::query_as(
         "select id, family_id, user_id, created_at, expires_at, spent_at, revoked_at from refresh_tokens
           where tenant_id = $1 and token_hash = $2 for update",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(token_hash)
-    .fetch_optional(conn)
+    .fetch_optional(&mut **tx)
     .await
 }
 
-#[tracing::instrument(skip(conn))]
-pub async fn spend(conn: &mut PgConnection, tenant: TenantId, id: Uuid) -> sqlx::Result<()> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn spend(tx: &mut TenantTx, id: Uuid) -> sqlx::Result<()> {
     sqlx::query("update refresh_tokens set spent_at = now() where tenant_id = $1 and id = $2")
-        .bind(tenant)
+        .bind(tx.tenant())
         .bind(id)
-        .execute(conn)
+        .execute(&mut **tx)
         .await
         .map(|_| ())
 }
 
 /// Revokes every token of a family; returns how many were still live.
-#[tracing::instrument(skip(conn))]
-pub async fn revoke_family(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    family: Uuid,
-) -> sqlx::Result<u64> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn revoke_family(tx: &mut TenantTx, family: Uuid) -> sqlx::Result<u64> {
     sqlx::query(
         "update refresh_tokens set revoked_at = now()
           where tenant_id = $1 and family_id = $2 and revoked_at is null",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(family)
-    .execute(conn)
+    .execute(&mut **tx)
     .await
     .map(|r| r.rows_affected())
 }
 
 /// Revokes every refresh token of `user` in the transaction's tenant.
-#[tracing::instrument(skip(conn))]
-pub async fn revoke_user(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    user: UserId,
-) -> sqlx::Result<u64> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn revoke_user(tx: &mut TenantTx, user: UserId) -> sqlx::Result<u64> {
     sqlx::query(
         "update refresh_tokens set revoked_at = now()
           where tenant_id = $1 and user_id = $2 and revoked_at is null",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(user)
-    .execute(conn)
+    .execute(&mut **tx)
     .await
     .map(|r| r.rows_affected())
 }
 
 /// Puts an access token on the denylist until it would have expired anyway (global table).
 #[tracing::instrument(skip(conn))]
-pub async fn revoke_access_token(
+pub(crate) async fn revoke_access_token(
     conn: &mut PgConnection,
     jti: Uuid,
     expires_at: DateTime<Utc>,
@@ -121,7 +111,10 @@ pub async fn revoke_access_token(
 
 /// Whether an access token was revoked (global table).
 #[tracing::instrument(skip(conn))]
-pub async fn is_access_token_revoked(conn: &mut PgConnection, jti: Uuid) -> sqlx::Result<bool> {
+pub(crate) async fn is_access_token_revoked(
+    conn: &mut PgConnection,
+    jti: Uuid,
+) -> sqlx::Result<bool> {
     sqlx::query_scalar("select exists (select 1 from revoked_access_tokens where jti = $1)")
         .bind(jti)
         .fetch_one(conn)
@@ -130,7 +123,10 @@ pub async fn is_access_token_revoked(conn: &mut PgConnection, jti: Uuid) -> sqlx
 
 /// Ends every session of a user everywhere: access tokens issued before now are refused.
 #[tracing::instrument(skip(conn))]
-pub async fn invalidate_sessions_of(conn: &mut PgConnection, user: UserId) -> sqlx::Result<()> {
+pub(crate) async fn invalidate_sessions_of(
+    conn: &mut PgConnection,
+    user: UserId,
+) -> sqlx::Result<()> {
     sqlx::query("update users set sessions_valid_after = now(), updated_at = now() where id = $1")
         .bind(user)
         .execute(conn)

@@ -1,27 +1,15 @@
 //! The `tenants` table (global: a tenant is the scope itself, not a row inside one).
 
 use crate::error::{Conflict, ManageError};
-use crate::model::Slug;
-use chrono::{DateTime, Utc};
+use crate::model::{Slug, TenantRow};
 use platform::TenantId;
 use sqlx::PgConnection;
 
-#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
-pub struct TenantRow {
-    pub id: TenantId,
-    pub name: String,
-    pub slug: String,
-    pub status: String,
-    pub settings: serde_json::Value,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-}
-
-pub const TENANT_COLUMNS: &str = "id, name, slug, status, settings, created_at, updated_at";
+pub(crate) const TENANT_COLUMNS: &str = "id, name, slug, status, settings, created_at, updated_at";
 
 /// Inserts a tenant; a taken slug is a `SlugTaken` conflict.
 #[tracing::instrument(skip(conn))]
-pub async fn insert(
+pub(crate) async fn insert(
     conn: &mut PgConnection,
     id: TenantId,
     name: &str,
@@ -39,7 +27,7 @@ pub async fn insert(
 }
 
 /// Maps the slug's unique constraint to a conflict; anything else is unexpected.
-pub fn slug_conflict(error: sqlx::Error, slug: &Slug) -> ManageError {
+pub(crate) fn slug_conflict(error: sqlx::Error, slug: &Slug) -> ManageError {
     match error.as_database_error().and_then(|d| d.constraint()) {
         Some("tenants_slug_key") => ManageError::conflict(
             Conflict::SlugTaken,
@@ -51,7 +39,7 @@ pub fn slug_conflict(error: sqlx::Error, slug: &Slug) -> ManageError {
 
 /// One tenant by id (global table), locked for update when `for_update`.
 #[tracing::instrument(skip(conn))]
-pub async fn by_id(
+pub(crate) async fn by_id(
     conn: &mut PgConnection,
     id: TenantId,
     for_update: bool,
@@ -68,7 +56,7 @@ pub async fn by_id(
 /// Up to `limit` tenants (global table) with ids after `after`, oldest first (ids are UUIDv7),
 /// optionally only those with `status`.
 #[tracing::instrument(skip(conn))]
-pub async fn list(
+pub(crate) async fn list(
     conn: &mut PgConnection,
     status: Option<&str>,
     after: Option<TenantId>,
@@ -89,7 +77,7 @@ pub async fn list(
 /// Writes a tenant's name, slug and settings (global table); a taken slug is a `SlugTaken`
 /// conflict. `None` when the tenant does not exist.
 #[tracing::instrument(skip(conn, settings))]
-pub async fn update(
+pub(crate) async fn update(
     conn: &mut PgConnection,
     id: TenantId,
     name: &str,
@@ -111,7 +99,7 @@ pub async fn update(
 
 /// Sets a tenant's status (`active` or `suspended`; global table). `None` when it does not exist.
 #[tracing::instrument(skip(conn))]
-pub async fn set_status(
+pub(crate) async fn set_status(
     conn: &mut PgConnection,
     id: TenantId,
     status: &str,

@@ -2,13 +2,13 @@
 
 use crate::error::{Conflict, ManageError};
 use crate::model::Email;
-use crate::permissions::Role;
-use platform::{TenantId, UserId};
+use platform::access::Role;
+use platform::{TenantTx, UserId};
 use sqlx::PgConnection;
 
 /// Inserts a user; a taken email is an `EmailTaken` conflict.
 #[tracing::instrument(skip(conn, password_hash))]
-pub async fn insert_user(
+pub(crate) async fn insert_user(
     conn: &mut PgConnection,
     id: UserId,
     email: &Email,
@@ -37,18 +37,17 @@ pub async fn insert_user(
 }
 
 /// Adds `user` to the transaction's tenant; an existing membership is `AlreadyMember`.
-#[tracing::instrument(skip(conn))]
-pub async fn insert_membership(
-    conn: &mut PgConnection,
-    tenant: TenantId,
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn insert_membership(
+    tx: &mut TenantTx,
     user: UserId,
     role: Role,
 ) -> Result<(), ManageError> {
     sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)")
-        .bind(tenant)
+        .bind(tx.tenant())
         .bind(user)
         .bind(role.as_str())
-        .execute(conn)
+        .execute(&mut **tx)
         .await
         .map_err(|e| match e.as_database_error().and_then(|d| d.constraint()) {
             Some("memberships_pkey") => ManageError::conflict(
@@ -62,7 +61,10 @@ pub async fn insert_membership(
 
 /// The id of the user with this email, compared case-insensitively (global table).
 #[tracing::instrument(skip(conn, email))]
-pub async fn id_by_email(conn: &mut PgConnection, email: &Email) -> sqlx::Result<Option<UserId>> {
+pub(crate) async fn id_by_email(
+    conn: &mut PgConnection,
+    email: &Email,
+) -> sqlx::Result<Option<UserId>> {
     sqlx::query_scalar("select id from users where lower(email) = lower($1)")
         .bind(email.as_str())
         .fetch_optional(conn)
@@ -71,7 +73,7 @@ pub async fn id_by_email(conn: &mut PgConnection, email: &Email) -> sqlx::Result
 
 /// Renames a user (global table: the name shows in every tenant of the user).
 #[tracing::instrument(skip(conn))]
-pub async fn set_display_name(
+pub(crate) async fn set_display_name(
     conn: &mut PgConnection,
     user: UserId,
     display_name: &str,

@@ -8,8 +8,8 @@
 //! tenant without a room here, nor trust the notification's tenant beyond choosing the scope.
 
 use super::{Hub, protocol, store};
-use platform::TenantId;
 use platform::outbox::EVENTS_CHANNEL;
+use platform::{EventId, TenantId};
 use serde::Deserialize;
 use sqlx::postgres::PgListener;
 use std::collections::HashMap;
@@ -17,7 +17,6 @@ use std::future::Future;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
-use uuid::Uuid;
 
 /// Notifications parsed but not yet read; the listener waits when this many are queued.
 const QUEUE: usize = 4096;
@@ -32,7 +31,7 @@ const RETRY_MAX: Duration = Duration::from_secs(30);
 #[derive(Debug, Deserialize)]
 struct Notice {
     tenant_id: TenantId,
-    event_id: Uuid,
+    event_id: EventId,
 }
 
 enum Ended {
@@ -110,7 +109,7 @@ impl Hub {
     async fn read(&self, mut notices: mpsc::Receiver<Notice>) {
         let mut batch = Vec::with_capacity(BATCH);
         while notices.recv_many(&mut batch, BATCH).await > 0 {
-            let mut wanted: Vec<(TenantId, Vec<Uuid>)> = Vec::new();
+            let mut wanted: Vec<(TenantId, Vec<EventId>)> = Vec::new();
             let mut position: HashMap<TenantId, usize> = HashMap::new();
             for notice in batch.drain(..) {
                 if !self.has_room(notice.tenant_id) {
@@ -137,7 +136,7 @@ impl Hub {
         }
     }
 
-    async fn publish_events(self, tenant: TenantId, ids: Vec<Uuid>) {
+    async fn publish_events(self, tenant: TenantId, ids: Vec<EventId>) {
         match store::read(self.db(), tenant, &ids).await {
             Ok(events) => {
                 for event in &events {

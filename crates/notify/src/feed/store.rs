@@ -3,15 +3,13 @@
 //! forged notification finds nothing). It must not read payloads nor any other table.
 
 use chrono::{DateTime, Utc};
-use platform::{Db, DbError, TenantId};
+use platform::{Db, DbError, EventId, TenantId, TenantTx};
 use serde::Serialize;
-use sqlx::PgConnection;
-use uuid::Uuid;
 
 /// What a socket learns of an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, sqlx::FromRow)]
 pub struct FeedEvent {
-    pub id: Uuid,
+    pub id: EventId,
     #[serde(rename = "type")]
     #[sqlx(rename = "type")]
     pub kind: String,
@@ -31,26 +29,22 @@ pub enum ReadError {
 
 /// The events of `tenant` among `ids`, oldest first; ids of other tenants (or of events that do
 /// not exist) are skipped.
-pub async fn read(db: &Db, tenant: TenantId, ids: &[Uuid]) -> Result<Vec<FeedEvent>, ReadError> {
+pub async fn read(db: &Db, tenant: TenantId, ids: &[EventId]) -> Result<Vec<FeedEvent>, ReadError> {
     let mut tx = db.tenant_tx(tenant).await?;
-    let events = summaries(&mut tx, tenant, ids).await?;
+    let events = summaries(&mut tx, ids).await?;
     tx.commit().await?;
     Ok(events)
 }
 
-#[tracing::instrument(skip(conn, ids), fields(count = ids.len()))]
-async fn summaries(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    ids: &[Uuid],
-) -> sqlx::Result<Vec<FeedEvent>> {
+#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
+async fn summaries(tx: &mut TenantTx, ids: &[EventId]) -> sqlx::Result<Vec<FeedEvent>> {
     sqlx::query_as(
         "select id, type, severity, title as summary, created_at from events
           where tenant_id = $1 and id = any($2)
           order by id",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(ids)
-    .fetch_all(conn)
+    .fetch_all(&mut **tx)
     .await
 }

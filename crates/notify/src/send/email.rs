@@ -146,11 +146,12 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use platform::EventId;
     use serde_json::json;
 
     fn event() -> EventRow {
         EventRow {
-            id: uuid::Uuid::nil(),
+            id: EventId::from_uuid(uuid::Uuid::nil()),
             kind: "alerts.created".into(),
             severity: "critical".into(),
             title: "Beacon <script> seen".into(),

@@ -13,7 +13,7 @@ pub mod webhook;
 
 use crate::model::{Channel, ChannelSettings, EventRow};
 use platform::outbound::OutboundPolicy;
-use platform::{Secret, TenantId};
+use platform::{EventId, Secret, TenantId};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -40,7 +40,7 @@ pub struct Attempt<'a> {
 /// The event as webhooks receive it (the JSON body that is signed).
 #[derive(Debug, Serialize)]
 pub struct Envelope<'a> {
-    pub id: uuid::Uuid,
+    pub id: EventId,
     #[serde(rename = "type")]
     pub kind: &'a str,
     pub severity: &'a str,
@@ -82,7 +82,7 @@ impl Sender {
     }
 
     /// The console page of an event.
-    pub fn event_link(&self, event: uuid::Uuid) -> String {
+    pub fn event_link(&self, event: EventId) -> String {
         format!("{}/events/{event}", self.public_url)
     }
 

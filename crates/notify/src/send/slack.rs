@@ -69,12 +69,12 @@ fn marker(severity: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use uuid::Uuid;
+    use platform::EventId;
 
     #[test]
     fn the_message_has_a_header_key_fields_and_a_console_link() {
         let event = EventRow {
-            id: Uuid::nil(),
+            id: EventId::from_uuid(uuid::Uuid::nil()),
             kind: "surface.port_opened".into(),
             severity: "high".into(),
             title: "Port 22 opened on <a.example>".into(),

@@ -10,12 +10,11 @@ use crate::error::NotifyError;
 use crate::model::{Channel, ChannelKind};
 use crate::send::webhook;
 use crate::store::{self, channels::ChannelValues};
-use identity::Principal;
+use platform::access::{Permission, Principal};
 use platform::audit::{self, RequestContext};
-use platform::outbox::Severity;
-use platform::{Secret, TenantId};
+use platform::outbox::{self, Event, Severity};
+use platform::{ChannelId, DeliveryId, EventId, Page, PageRequest, Secret, TenantId};
 use serde_json::json;
-use uuid::Uuid;
 
 /// Channels one tenant may have.
 pub const MAX_CHANNELS: i64 = 100;
@@ -32,8 +31,8 @@ pub struct CreatedChannel {
 /// The test event and its one delivery, queued for the relay.
 #[derive(Debug, Clone, Copy)]
 pub struct TestSent {
-    pub event_id: Uuid,
-    pub delivery_id: Uuid,
+    pub event_id: EventId,
+    pub delivery_id: DeliveryId,
 }
 
 impl Notify {
@@ -44,6 +43,7 @@ impl Notify {
         principal: &Principal,
         input: &ChannelInput,
     ) -> Result<CreatedChannel, NotifyError> {
+        principal.require(Permission::CHANNELS_MANAGE)?;
         let mut draft = input::new_channel(self.sender(), input).await?;
         let mut shown = None;
         if draft.settings.kind() == ChannelKind::Webhook {
@@ -51,10 +51,10 @@ impl Notify {
             shown = Some(secret.clone());
             draft.secret = SecretChange::Set(secret);
         }
-        let (tenant, id) = (principal.tenant, Uuid::now_v7());
+        let (tenant, id) = (principal.tenant, ChannelId::generate());
         let sealed = seal(self.keyring().await?, tenant, id, &draft.secret, None)?;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        if store::channels::count(&mut tx, tenant).await? >= MAX_CHANNELS {
+        if store::channels::count(&mut tx).await? >= MAX_CHANNELS {
             return Err(NotifyError::Conflict(format!(
                 "a tenant can have at most {MAX_CHANNELS} channels; delete one first"
             )));
@@ -67,32 +67,36 @@ impl Notify {
             settings: &draft.settings,
             sealed: sealed.as_ref(),
         };
-        let channel = store::channels::insert(&mut tx, tenant, id, &values).await?;
+        let channel = store::channels::insert(&mut tx, id, &values).await?;
         record(&mut tx, context, principal, "channel.create", &channel).await?;
         tx.commit().await?;
         Ok(CreatedChannel { channel, secret: shown })
     }
 
-    /// A page of the tenant's channels, newest first, and the cursor of the next page.
+    /// A page of the tenant's channels, newest first.
     #[tracing::instrument(skip(self, principal))]
     pub async fn list_channels(
         &self,
         principal: &Principal,
-        before: Option<Uuid>,
-        limit: u32,
-    ) -> Result<(Vec<Channel>, Option<Uuid>), NotifyError> {
-        let limit = i64::from(limit);
+        page: &PageRequest,
+    ) -> Result<Page<Channel>, NotifyError> {
+        principal.require(Permission::CHANNELS_MANAGE)?;
+        let before: Option<ChannelId> = page.after()?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let mut rows = store::channels::list(&mut tx, principal.tenant, before, limit + 1).await?;
+        let rows = store::channels::list(&mut tx, before, page.fetch()).await?;
         tx.commit().await?;
-        let next = next_page(&mut rows, limit).map(|c| c.id);
-        Ok((rows, next))
+        Ok(Page::from_rows(rows, page, |channel| channel.id))
     }
 
     #[tracing::instrument(skip(self, principal))]
-    pub async fn channel(&self, principal: &Principal, id: Uuid) -> Result<Channel, NotifyError> {
+    pub async fn channel(
+        &self,
+        principal: &Principal,
+        id: ChannelId,
+    ) -> Result<Channel, NotifyError> {
+        principal.require(Permission::CHANNELS_MANAGE)?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let channel = store::channels::get(&mut tx, principal.tenant, id, false).await?;
+        let channel = store::channels::get(&mut tx, id, false).await?;
         tx.commit().await?;
         channel.ok_or(NotifyError::NotFound("channel"))
     }
@@ -104,13 +108,14 @@ impl Notify {
         &self,
         context: &RequestContext,
         principal: &Principal,
-        id: Uuid,
+        id: ChannelId,
         input: &ChannelInput,
     ) -> Result<Channel, NotifyError> {
+        principal.require(Permission::CHANNELS_MANAGE)?;
         let tenant = principal.tenant;
         let keyring = self.keyring().await?;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let current = store::channels::get(&mut tx, tenant, id, true)
+        let current = store::channels::get(&mut tx, id, true)
             .await?
             .ok_or(NotifyError::NotFound("channel"))?;
         let draft = input::changed_channel(self.sender(), &current, input).await?;
@@ -123,7 +128,7 @@ impl Notify {
             settings: &draft.settings,
             sealed: sealed.as_ref(),
         };
-        let channel = store::channels::update(&mut tx, tenant, id, &values).await?;
+        let channel = store::channels::update(&mut tx, id, &values).await?;
         record(&mut tx, context, principal, "channel.update", &channel).await?;
         tx.commit().await?;
         Ok(channel)
@@ -135,30 +140,29 @@ impl Notify {
         &self,
         context: &RequestContext,
         principal: &Principal,
-        id: Uuid,
+        id: ChannelId,
     ) -> Result<(), NotifyError> {
-        let tenant = principal.tenant;
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        let channel = store::channels::delete(&mut tx, tenant, id)
-            .await?
-            .ok_or(NotifyError::NotFound("channel"))?;
+        principal.require(Permission::CHANNELS_MANAGE)?;
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let channel =
+            store::channels::delete(&mut tx, id).await?.ok_or(NotifyError::NotFound("channel"))?;
         record(&mut tx, context, principal, "channel.delete", &channel).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Records a `notify.test` event with one delivery, to this channel only, and queues its
-    /// relay job: the same path as every other event from there on.
+    /// relay job through the outbox: the same path as every other event.
     #[tracing::instrument(skip(self, context, principal))]
     pub async fn test_channel(
         &self,
         context: &RequestContext,
         principal: &Principal,
-        id: Uuid,
+        id: ChannelId,
     ) -> Result<TestSent, NotifyError> {
-        let tenant = principal.tenant;
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        let channel = store::channels::get(&mut tx, tenant, id, false)
+        principal.require(Permission::CHANNELS_MANAGE)?;
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let channel = store::channels::get(&mut tx, id, false)
             .await?
             .ok_or(NotifyError::NotFound("channel"))?;
         if !channel.enabled {
@@ -166,22 +170,20 @@ impl Notify {
                 "the channel is disabled; enable it to test it".into(),
             ));
         }
-        let sent = TestSent { event_id: Uuid::now_v7(), delivery_id: Uuid::now_v7() };
-        let title = format!("Test notification for channel {}", channel.name);
-        let payload =
-            json!({ "channel_id": channel.id, "channel_name": channel.name, "test": true });
-        store::events::insert(
-            &mut tx,
-            tenant,
-            sent.event_id,
-            TEST_EVENT_TYPE,
-            Severity::Info,
-            &title,
-            &payload,
-        )
-        .await?;
-        store::deliveries::insert(&mut tx, tenant, sent.delivery_id, sent.event_id, id).await?;
-        platform::outbox::relay(&mut tx, tenant, sent.delivery_id).await?;
+        let subject = format!("Test notification for channel {}", channel.name);
+        let event = Event {
+            kind: TEST_EVENT_TYPE,
+            severity: Severity::Info,
+            subject: &subject,
+            payload: json!({ "channel_id": channel.id, "channel_name": channel.name, "test": true }),
+        };
+        let emitted = outbox::emit_to_channel(&mut tx, &event, id).await?;
+        let delivery_id = emitted.deliveries.first().copied().ok_or_else(|| {
+            NotifyError::Unexpected(anyhow::anyhow!(
+                "the test event of channel {id} has no delivery"
+            ))
+        })?;
+        let sent = TestSent { event_id: emitted.event_id, delivery_id };
         record(&mut tx, context, principal, "channel.test", &channel).await?;
         tx.commit().await?;
         Ok(sent)
@@ -192,7 +194,7 @@ impl Notify {
 fn seal(
     keyring: &Keyring,
     tenant: TenantId,
-    id: Uuid,
+    id: ChannelId,
     change: &SecretChange,
     existing: Option<&Sealed>,
 ) -> Result<Option<Sealed>, NotifyError> {
@@ -233,16 +235,6 @@ async fn record(
         "min_severity": channel.min_severity.as_str(),
     });
     let entry = principal.audit(context, action, "channel", Some(channel.id.to_string()), summary);
-    audit::record(tx, principal.tenant, &entry).await?;
+    audit::record(tx, &entry).await?;
     Ok(())
-}
-
-/// Cuts the extra row a page query fetched; returns the row the next page starts after.
-pub(crate) fn next_page<T: Clone>(rows: &mut Vec<T>, limit: i64) -> Option<T> {
-    if rows.len() as i64 > limit {
-        rows.truncate(rows.len().saturating_sub(1));
-        rows.last().cloned()
-    } else {
-        None
-    }
 }

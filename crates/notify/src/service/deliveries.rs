@@ -2,52 +2,47 @@
 //! audit rows; a retry writes one (`delivery.retry`).
 
 use super::Notify;
-use super::channels::next_page;
 use crate::error::NotifyError;
-use crate::model::{DeliveryRow, EventRow};
-use crate::store::deliveries::{DeliveryCursor, DeliveryFilter};
-use crate::store::events::EventFilter;
-use crate::store::{self, Cursor};
-use identity::Principal;
+use crate::model::{DeliveryFilter, DeliveryRow, EventFilter, EventRow};
+use crate::store::{self, deliveries::DeliveryKey};
+use platform::access::{Permission, Principal};
 use platform::audit::{self, RequestContext};
+use platform::{DeliveryId, EventId, Page, PageRequest, Timestamp};
 use serde_json::json;
-use uuid::Uuid;
 
 impl Notify {
-    /// A page of the tenant's events matching `filter`, newest first, and the next cursor.
+    /// A page of the tenant's events matching `filter`, newest first.
     #[tracing::instrument(skip(self, principal))]
     pub async fn list_events(
         &self,
         principal: &Principal,
         filter: &EventFilter,
-        before: Cursor,
-        limit: u32,
-    ) -> Result<(Vec<EventRow>, Option<Uuid>), NotifyError> {
-        let limit = i64::from(limit);
+        page: &PageRequest,
+    ) -> Result<Page<EventRow>, NotifyError> {
+        principal.require(Permission::EVENTS_VIEW)?;
+        let before: Option<EventId> = page.after()?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let mut rows =
-            store::events::list(&mut tx, principal.tenant, filter, before, limit + 1).await?;
+        let rows = store::events::list(&mut tx, filter, before, page.fetch()).await?;
         tx.commit().await?;
-        let next = next_page(&mut rows, limit).map(|e| e.id);
-        Ok((rows, next))
+        Ok(Page::from_rows(rows, page, |event| event.id))
     }
 
-    /// A page of the tenant's deliveries matching `filter`, newest first, and the next cursor.
+    /// A page of the tenant's deliveries matching `filter`, newest first.
     #[tracing::instrument(skip(self, principal))]
     pub async fn list_deliveries(
         &self,
         principal: &Principal,
         filter: &DeliveryFilter,
-        after: DeliveryCursor,
-        limit: u32,
-    ) -> Result<(Vec<DeliveryRow>, DeliveryCursor), NotifyError> {
-        let limit = i64::from(limit);
+        page: &PageRequest,
+    ) -> Result<Page<DeliveryRow>, NotifyError> {
+        principal.require(Permission::EVENTS_VIEW)?;
+        let after: Option<DeliveryKey> = page.after()?;
         let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let mut rows =
-            store::deliveries::list(&mut tx, principal.tenant, filter, after, limit + 1).await?;
+        let rows = store::deliveries::list(&mut tx, filter, after, page.fetch()).await?;
         tx.commit().await?;
-        let next = next_page(&mut rows, limit).map(|d| (d.created_at, d.id));
-        Ok((rows, next))
+        Ok(Page::from_rows(rows, page, |delivery| {
+            (Timestamp::saturating(delivery.created_at), delivery.id)
+        }))
     }
 
     /// Sends a `dead` or `failed` delivery again: back to `pending` with a fresh set of attempts,
@@ -57,12 +52,12 @@ impl Notify {
         &self,
         context: &RequestContext,
         principal: &Principal,
-        id: Uuid,
+        id: DeliveryId,
     ) -> Result<DeliveryRow, NotifyError> {
-        let tenant = principal.tenant;
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        let Some(row) = store::deliveries::reset(&mut tx, tenant, id).await? else {
-            return match store::deliveries::get(&mut tx, tenant, id).await? {
+        principal.require(Permission::CHANNELS_MANAGE)?;
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let Some(row) = store::deliveries::reset(&mut tx, id).await? else {
+            return match store::deliveries::get(&mut tx, id).await? {
                 Some(row) => Err(NotifyError::Conflict(format!(
                     "only a dead or failed delivery can be retried; this one is {}",
                     row.status
@@ -70,11 +65,11 @@ impl Notify {
                 None => Err(NotifyError::NotFound("delivery")),
             };
         };
-        platform::outbox::relay(&mut tx, tenant, id).await?;
+        platform::outbox::relay(&mut tx, id).await?;
         let summary = json!({ "event_id": row.event_id, "channel_id": row.channel_id });
         let entry =
             principal.audit(context, "delivery.retry", "delivery", Some(id.to_string()), summary);
-        audit::record(&mut tx, tenant, &entry).await?;
+        audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         Ok(row)
     }

@@ -3,6 +3,7 @@
 
 use crate::error::NotifyError;
 use lettre::message::Mailbox;
+use platform::FieldCode;
 use platform::outbox::Severity;
 
 const MAX_NAME_CHARS: usize = 100;
@@ -12,7 +13,7 @@ const MAX_RECIPIENTS: usize = 20;
 pub const MAX_FIELD_CHARS: usize = 256;
 
 pub(crate) fn required(field: &'static str) -> NotifyError {
-    NotifyError::invalid(field, "REQUIRED", "this field is required")
+    NotifyError::invalid(field, FieldCode::REQUIRED, "this field is required")
 }
 
 pub(crate) fn bounded<'a>(field: &'static str, text: &'a str) -> Result<&'a str, NotifyError> {
@@ -22,7 +23,7 @@ pub(crate) fn bounded<'a>(field: &'static str, text: &'a str) -> Result<&'a str,
     {
         return Err(NotifyError::invalid(
             field,
-            "INVALID",
+            FieldCode::INVALID_TEXT,
             "1 to 256 characters, no control characters",
         ));
     }
@@ -38,7 +39,7 @@ pub fn parse_name(text: &str) -> Result<String, NotifyError> {
     {
         return Err(NotifyError::invalid(
             "name",
-            "INVALID_NAME",
+            FieldCode::INVALID_NAME,
             "1 to 100 characters, no control characters",
         ));
     }
@@ -48,14 +49,18 @@ pub fn parse_name(text: &str) -> Result<String, NotifyError> {
 /// Event types a channel receives: at most 50 names like `surface.port_opened`; none means all.
 pub fn parse_event_types(types: &[String]) -> Result<Vec<String>, NotifyError> {
     if types.len() > MAX_EVENT_TYPES {
-        return Err(NotifyError::invalid("event_types", "TOO_MANY", "at most 50 event types"));
+        return Err(NotifyError::invalid(
+            "event_types",
+            FieldCode::TOO_MANY,
+            "at most 50 event types",
+        ));
     }
     let mut parsed: Vec<String> = Vec::with_capacity(types.len());
     for text in types {
         if !is_event_type(text) {
             return Err(NotifyError::invalid(
                 "event_types",
-                "INVALID_EVENT_TYPE",
+                FieldCode::INVALID_EVENT_TYPE,
                 format!(
                     "`{:.64}` is not an event type (lowercase letters, digits, `_` and `.`)",
                     text
@@ -81,7 +86,7 @@ pub fn parse_severity(text: &str) -> Result<Severity, NotifyError> {
     Severity::parse(text).ok_or_else(|| {
         NotifyError::invalid(
             "min_severity",
-            "INVALID_SEVERITY",
+            FieldCode::INVALID_SEVERITY,
             "one of info, low, medium, high, critical",
         )
     })
@@ -92,7 +97,7 @@ pub(crate) fn parse_mailbox(field: &'static str, text: &str) -> Result<String, N
     text.parse::<Mailbox>().map(|_| text.to_string()).map_err(|_| {
         NotifyError::invalid(
             field,
-            "INVALID_EMAIL",
+            FieldCode::INVALID_EMAIL,
             format!("`{text:.64}` is not an email address"),
         )
     })
@@ -100,7 +105,7 @@ pub(crate) fn parse_mailbox(field: &'static str, text: &str) -> Result<String, N
 
 pub(crate) fn parse_recipients(list: &[String]) -> Result<Vec<String>, NotifyError> {
     if list.is_empty() || list.len() > MAX_RECIPIENTS {
-        return Err(NotifyError::invalid("to", "OUT_OF_RANGE", "1 to 20 recipients"));
+        return Err(NotifyError::invalid("to", FieldCode::OUT_OF_RANGE, "1 to 20 recipients"));
     }
     list.iter().map(|to| parse_mailbox("to", to)).collect()
 }

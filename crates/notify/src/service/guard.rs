@@ -6,6 +6,7 @@ use crate::error::NotifyError;
 use crate::model::TlsMode;
 use crate::send::Sender;
 use crate::send::email::plaintext_allowed;
+use platform::FieldCode;
 use platform::outbound::{ResolvedTarget, SsrfError};
 use std::net::SocketAddr;
 
@@ -13,32 +14,37 @@ const MAX_URL_CHARS: usize = 2048;
 
 /// Codes of one field's refusals: denied address, malformed, unresolvable.
 struct Codes {
-    denied: &'static str,
-    invalid: &'static str,
-    unresolved: &'static str,
+    denied: FieldCode,
+    invalid: FieldCode,
+    unresolved: FieldCode,
 }
 
-const URL_CODES: Codes =
-    Codes { denied: "URL_NOT_ALLOWED", invalid: "INVALID_URL", unresolved: "URL_NOT_RESOLVABLE" };
+const URL_CODES: Codes = Codes {
+    denied: FieldCode::URL_NOT_ALLOWED,
+    invalid: FieldCode::INVALID_URL,
+    unresolved: FieldCode::URL_NOT_RESOLVABLE,
+};
 const HOST_CODES: Codes = Codes {
-    denied: "HOST_NOT_ALLOWED",
-    invalid: "INVALID_HOST",
-    unresolved: "HOST_NOT_RESOLVABLE",
+    denied: FieldCode::HOST_NOT_ALLOWED,
+    invalid: FieldCode::INVALID_HOST,
+    unresolved: FieldCode::HOST_NOT_RESOLVABLE,
 };
 
 /// A webhook or Slack URL: `http(s)`, at most 2048 characters, every address it resolves to
 /// allowed.
 pub(crate) async fn check_url(sender: &Sender, url: &str) -> Result<ResolvedTarget, NotifyError> {
     if url.chars().count() > MAX_URL_CHARS {
-        return Err(NotifyError::invalid("url", "INVALID_URL", "at most 2048 characters"));
+        return Err(NotifyError::invalid("url", FieldCode::INVALID_URL, "at most 2048 characters"));
     }
     let resolved = tokio::time::timeout(sender.timeout(), sender.policy().resolve_url(url)).await;
     match resolved {
         Ok(Ok(target)) => Ok(target),
         Ok(Err(error)) => Err(refusal("url", &URL_CODES, &error)),
-        Err(_) => {
-            Err(NotifyError::invalid("url", "URL_NOT_RESOLVABLE", "resolving the host timed out"))
-        }
+        Err(_) => Err(NotifyError::invalid(
+            "url",
+            FieldCode::URL_NOT_RESOLVABLE,
+            "resolving the host timed out",
+        )),
     }
 }
 
@@ -57,7 +63,7 @@ pub(crate) async fn check_smtp(
         Err(_) => {
             return Err(NotifyError::invalid(
                 "smtp_host",
-                "HOST_NOT_RESOLVABLE",
+                FieldCode::HOST_NOT_RESOLVABLE,
                 "resolving the host timed out",
             ));
         }
@@ -65,7 +71,7 @@ pub(crate) async fn check_smtp(
     if tls == TlsMode::None && !plaintext_allowed(sender.policy(), &addrs) {
         return Err(NotifyError::invalid(
             "tls",
-            "TLS_REQUIRED",
+            FieldCode::TLS_REQUIRED,
             "SMTP without TLS is only allowed to addresses on the operator's allowlist",
         ));
     }
@@ -108,9 +114,11 @@ mod tests {
         Sender::new(policy, "https://console.test", Duration::from_secs(5))
     }
 
-    fn code_and_message(error: NotifyError) -> (&'static str, &'static str, String) {
+    fn code_and_message(error: NotifyError) -> (String, &'static str, String) {
         match error {
-            NotifyError::Invalid { field, code, message } => (field, code, message),
+            NotifyError::Invalid(invalid) => {
+                (invalid.field.into_owned(), invalid.code.as_str(), invalid.message)
+            }
             other => panic!("expected a field error, got {other:?}"),
         }
     }
@@ -130,7 +138,7 @@ mod tests {
         ];
         for (url, code, needle) in cases {
             let (field, got, message) = code_and_message(check_url(&guard, url).await.unwrap_err());
-            assert_eq!((field, got), ("url", code), "{url}");
+            assert_eq!((field.as_str(), got), ("url", code), "{url}");
             assert!(message.contains(needle), "{url}: {message}");
             assert!(!message.contains("token=secret"), "{message}");
         }

@@ -12,6 +12,7 @@ use crate::model::{
     Channel, ChannelKind, ChannelSettings, EmailSettings, SlackSettings, TlsMode, WebhookSettings,
 };
 use crate::send::Sender;
+use platform::FieldCode;
 use platform::Secret;
 use platform::outbox::Severity;
 
@@ -65,7 +66,7 @@ pub(crate) async fn new_channel(
     let name = parse_name(input.name.as_deref().ok_or_else(|| required("name"))?)?;
     let kind_text = input.kind.as_deref().ok_or_else(|| required("kind"))?;
     let kind = ChannelKind::parse(kind_text).ok_or_else(|| {
-        NotifyError::invalid("kind", "INVALID_KIND", "one of webhook, slack, email")
+        NotifyError::invalid("kind", FieldCode::INVALID_KIND, "one of webhook, slack, email")
     })?;
     not_applicable(kind, input)?;
     let (settings, secret) = match kind {
@@ -93,7 +94,11 @@ pub(crate) async fn changed_channel(
 ) -> Result<Draft, NotifyError> {
     let kind = current.kind();
     if input.kind.as_deref().is_some_and(|k| k != kind.as_str()) {
-        return Err(NotifyError::invalid("kind", "IMMUTABLE", "a channel's kind cannot change"));
+        return Err(NotifyError::invalid(
+            "kind",
+            FieldCode::IMMUTABLE,
+            "a channel's kind cannot change",
+        ));
     }
     not_applicable(kind, input)?;
     let (settings, secret) = match (&current.settings, input.url.as_deref()) {
@@ -148,14 +153,14 @@ async fn email_settings(
     };
     let tls = match (&input.tls, current) {
         (Some(text), _) => TlsMode::parse(text).ok_or_else(|| {
-            NotifyError::invalid("tls", "INVALID_TLS", "one of starttls, tls, none")
+            NotifyError::invalid("tls", FieldCode::INVALID_TLS, "one of starttls, tls, none")
         })?,
         (None, Some(current)) => current.tls,
         (None, None) => TlsMode::StartTls,
     };
     let smtp_port = match (input.smtp_port, current) {
         (Some(0), _) => {
-            return Err(NotifyError::invalid("smtp_port", "OUT_OF_RANGE", "1 to 65535"));
+            return Err(NotifyError::invalid("smtp_port", FieldCode::OUT_OF_RANGE, "1 to 65535"));
         }
         (Some(port), _) => port,
         (None, Some(current)) if input.tls.is_none() => current.smtp_port,
@@ -181,12 +186,16 @@ async fn email_settings(
         Some(_) if username.is_none() => {
             return Err(NotifyError::invalid(
                 "password",
-                "USERNAME_REQUIRED",
+                FieldCode::USERNAME_REQUIRED,
                 "a password needs a username",
             ));
         }
         Some(p) if p.expose().chars().count() > MAX_FIELD_CHARS => {
-            return Err(NotifyError::invalid("password", "TOO_LONG", "at most 256 characters"));
+            return Err(NotifyError::invalid(
+                "password",
+                FieldCode::TOO_LONG,
+                "at most 256 characters",
+            ));
         }
         Some(p) => SecretChange::Set(p.clone()),
         None if username.is_none() => SecretChange::Clear,
@@ -219,7 +228,7 @@ fn not_applicable(kind: ChannelKind, input: &ChannelInput) -> Result<(), NotifyE
     match misplaced {
         Some((field, _)) => Err(NotifyError::invalid(
             field,
-            "NOT_APPLICABLE",
+            FieldCode::NOT_APPLICABLE,
             format!("not a field of {} channels", kind.as_str()),
         )),
         None => Ok(()),

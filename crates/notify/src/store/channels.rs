@@ -1,22 +1,19 @@
 //! The `channels` table (tenant-owned): insert, read, list, update, delete. It reads the sealed
 //! secret columns so the service can open them; it never decrypts nor logs them.
 
-use super::Cursor;
 use crate::crypto::Sealed;
 use crate::error::NotifyError;
 use crate::model::{Channel, ChannelKind, ChannelSettings};
 use chrono::{DateTime, Utc};
-use platform::TenantId;
 use platform::outbox::Severity;
-use sqlx::PgConnection;
-use uuid::Uuid;
+use platform::{ChannelId, TenantTx};
 
 const COLUMNS: &str = "id, name, kind, enabled, event_types, min_severity, settings, \
                        secret_ciphertext, secret_nonce, secret_key_id, created_at, updated_at";
 
 #[derive(sqlx::FromRow)]
 struct ChannelRow {
-    id: Uuid,
+    id: ChannelId,
     name: String,
     kind: String,
     enabled: bool,
@@ -61,7 +58,7 @@ impl TryFrom<ChannelRow> for Channel {
 
 /// What a channel row is written from (insert and update).
 #[derive(Debug)]
-pub struct ChannelValues<'a> {
+pub(crate) struct ChannelValues<'a> {
     pub name: &'a str,
     pub enabled: bool,
     pub event_types: &'a [String],
@@ -80,11 +77,10 @@ fn name_conflict(error: sqlx::Error, name: &str) -> NotifyError {
     }
 }
 
-#[tracing::instrument(skip(conn, values), fields(name = values.name))]
-pub async fn insert(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
+#[tracing::instrument(skip(tx, values), fields(name = values.name))]
+pub(crate) async fn insert(
+    tx: &mut TenantTx,
+    id: ChannelId,
     values: &ChannelValues<'_>,
 ) -> Result<Channel, NotifyError> {
     let row: ChannelRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -92,7 +88,7 @@ pub async fn insert(
                                settings, secret_ciphertext, secret_nonce, secret_key_id)
          values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) returning {COLUMNS}"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
     .bind(values.name)
     .bind(values.settings.kind().as_str())
@@ -103,17 +99,16 @@ pub async fn insert(
     .bind(values.sealed.map(|s| &s.ciphertext))
     .bind(values.sealed.map(|s| &s.nonce))
     .bind(values.sealed.map(|s| &s.key_id))
-    .fetch_one(conn)
+    .fetch_one(&mut **tx)
     .await
     .map_err(|e| name_conflict(e, values.name))?;
     row.try_into()
 }
 
-#[tracing::instrument(skip(conn, values), fields(name = values.name))]
-pub async fn update(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
+#[tracing::instrument(skip(tx, values), fields(name = values.name))]
+pub(crate) async fn update(
+    tx: &mut TenantTx,
+    id: ChannelId,
     values: &ChannelValues<'_>,
 ) -> Result<Channel, NotifyError> {
     let row: ChannelRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -122,7 +117,7 @@ pub async fn update(
                 updated_at = now()
           where tenant_id = $1 and id = $2 returning {COLUMNS}"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
     .bind(values.name)
     .bind(values.enabled)
@@ -132,37 +127,35 @@ pub async fn update(
     .bind(values.sealed.map(|s| &s.ciphertext))
     .bind(values.sealed.map(|s| &s.nonce))
     .bind(values.sealed.map(|s| &s.key_id))
-    .fetch_one(conn)
+    .fetch_one(&mut **tx)
     .await
     .map_err(|e| name_conflict(e, values.name))?;
     row.try_into()
 }
 
 /// The channel `id` of the tenant, locked for update when `for_update`.
-#[tracing::instrument(skip(conn))]
-pub async fn get(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn get(
+    tx: &mut TenantTx,
+    id: ChannelId,
     for_update: bool,
 ) -> Result<Option<Channel>, NotifyError> {
     let lock = if for_update { "for update" } else { "" };
     let row: Option<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {COLUMNS} from channels where tenant_id = $1 and id = $2 {lock}"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut **tx)
     .await?;
     row.map(Channel::try_from).transpose()
 }
 
 /// One page of the tenant's channels, newest first, after the channel `before` (exclusive).
-#[tracing::instrument(skip(conn))]
-pub async fn list(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    before: Cursor,
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn list(
+    tx: &mut TenantTx,
+    before: Option<ChannelId>,
     limit: i64,
 ) -> Result<Vec<Channel>, NotifyError> {
     let rows: Vec<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -170,35 +163,34 @@ pub async fn list(
           where tenant_id = $1 and ($2::uuid is null or id < $2)
           order by id desc limit $3"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(before)
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut **tx)
     .await?;
     rows.into_iter().map(Channel::try_from).collect()
 }
 
-#[tracing::instrument(skip(conn))]
-pub async fn count(conn: &mut PgConnection, tenant: TenantId) -> sqlx::Result<i64> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn count(tx: &mut TenantTx) -> sqlx::Result<i64> {
     sqlx::query_scalar("select count(*) from channels where tenant_id = $1")
-        .bind(tenant)
-        .fetch_one(conn)
+        .bind(tx.tenant())
+        .fetch_one(&mut **tx)
         .await
 }
 
 /// Deletes the channel (its deliveries go with it); `None` when it does not exist.
-#[tracing::instrument(skip(conn))]
-pub async fn delete(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn delete(
+    tx: &mut TenantTx,
+    id: ChannelId,
 ) -> Result<Option<Channel>, NotifyError> {
     let row: Option<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "delete from channels where tenant_id = $1 and id = $2 returning {COLUMNS}"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut **tx)
     .await?;
     row.map(Channel::try_from).transpose()
 }

@@ -1,50 +1,20 @@
 //! The `deliveries` table (tenant-owned): the relay's lock and status changes, the list, and the
-//! manual retry. Rows are inserted by `platform::outbox::emit` (and `insert` here, for a
-//! channel's test event); the application never deletes them (a deleted channel takes its own).
+//! manual retry. Rows are inserted by `platform::outbox` alone; the application never deletes
+//! them (a deleted channel takes its own).
 
-use crate::model::{DeliveryRow, DeliveryStatus};
+use crate::model::{DeliveryFilter, DeliveryRow, DeliveryStatus};
 use chrono::{DateTime, Utc};
-use platform::TenantId;
-use sqlx::PgConnection;
-use uuid::Uuid;
+use platform::{DeliveryId, TenantTx, Timestamp};
 
 const COLUMNS: &str = "id, event_id, channel_id, status, attempts, next_attempt_at, last_error, \
                        delivered_at, created_at, updated_at";
 
-/// Filters of the list; `None` does not filter.
-#[derive(Clone, Debug, Default)]
-pub struct DeliveryFilter {
-    pub status: Option<DeliveryStatus>,
-    pub channel_id: Option<Uuid>,
-    pub event_id: Option<Uuid>,
-}
-
 /// A position in the list (newest first): the last row's creation time and id.
-pub type DeliveryCursor = Option<(DateTime<Utc>, Uuid)>;
-
-#[tracing::instrument(skip(conn))]
-pub async fn insert(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-    event_id: Uuid,
-    channel_id: Uuid,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into deliveries (tenant_id, id, event_id, channel_id) values ($1, $2, $3, $4)",
-    )
-    .bind(tenant)
-    .bind(id)
-    .bind(event_id)
-    .bind(channel_id)
-    .execute(conn)
-    .await
-    .map(|_| ())
-}
+pub(crate) type DeliveryKey = (Timestamp, DeliveryId);
 
 /// A delivery, with whether its next attempt is still in the future.
 #[derive(Debug, sqlx::FromRow)]
-pub struct Locked {
+pub(crate) struct Locked {
     #[sqlx(flatten)]
     pub row: DeliveryRow,
     pub not_due: bool,
@@ -52,46 +22,37 @@ pub struct Locked {
 
 /// The delivery `id`, locked for this transaction; `None` when it does not exist or another
 /// transaction (a racing relay) holds it.
-#[tracing::instrument(skip(conn))]
-pub async fn lock(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> sqlx::Result<Option<Locked>> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn lock(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<Option<Locked>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {COLUMNS}, next_attempt_at > now() as not_due from deliveries
           where tenant_id = $1 and id = $2 for update skip locked"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut **tx)
     .await
 }
 
 /// Marks an attempt as started: `delivering`, one more attempt.
-#[tracing::instrument(skip(conn))]
-pub async fn start_attempt(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> sqlx::Result<i32> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn start_attempt(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<i32> {
     sqlx::query_scalar(
         "update deliveries set status = 'delivering', attempts = attempts + 1, updated_at = now()
           where tenant_id = $1 and id = $2 returning attempts",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
-    .fetch_one(conn)
+    .fetch_one(&mut **tx)
     .await
 }
 
 /// Records an attempt's outcome: `delivered` (no error), or `failed`/`dead` with the error and,
 /// for `failed`, when the next attempt is due.
-#[tracing::instrument(skip(conn, last_error))]
-pub async fn finish_attempt(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
+#[tracing::instrument(skip(tx, last_error))]
+pub(crate) async fn finish_attempt(
+    tx: &mut TenantTx,
+    id: DeliveryId,
     status: DeliveryStatus,
     last_error: Option<&str>,
     next_attempt_at: Option<DateTime<Utc>>,
@@ -104,24 +65,20 @@ pub async fn finish_attempt(
                 updated_at = now()
           where tenant_id = $1 and id = $2",
     )
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
     .bind(status.as_str())
     .bind(last_error)
     .bind(next_attempt_at)
-    .execute(conn)
+    .execute(&mut **tx)
     .await
     .map(|_| ())
 }
 
 /// Puts a `dead` or `failed` delivery back to `pending` with no attempts; `None` when it does not
 /// exist or is in another state.
-#[tracing::instrument(skip(conn))]
-pub async fn reset(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> sqlx::Result<Option<DeliveryRow>> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn reset(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<Option<DeliveryRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "update deliveries
             set status = 'pending', attempts = 0, next_attempt_at = now(), last_error = null,
@@ -129,34 +86,29 @@ pub async fn reset(
           where tenant_id = $1 and id = $2 and status in ('dead', 'failed')
          returning {COLUMNS}"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut **tx)
     .await
 }
 
-#[tracing::instrument(skip(conn))]
-pub async fn get(
-    conn: &mut PgConnection,
-    tenant: TenantId,
-    id: Uuid,
-) -> sqlx::Result<Option<DeliveryRow>> {
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn get(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<Option<DeliveryRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {COLUMNS} from deliveries where tenant_id = $1 and id = $2"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(id)
-    .fetch_optional(conn)
+    .fetch_optional(&mut **tx)
     .await
 }
 
 /// One page of the tenant's deliveries matching `filter`, newest first, after `after`.
-#[tracing::instrument(skip(conn))]
-pub async fn list(
-    conn: &mut PgConnection,
-    tenant: TenantId,
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn list(
+    tx: &mut TenantTx,
     filter: &DeliveryFilter,
-    after: DeliveryCursor,
+    after: Option<DeliveryKey>,
     limit: i64,
 ) -> sqlx::Result<Vec<DeliveryRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -168,13 +120,13 @@ pub async fn list(
             and ($5::timestamptz is null or (created_at, id) < ($5, $6))
           order by created_at desc, id desc limit $7"
     )))
-    .bind(tenant)
+    .bind(tx.tenant())
     .bind(filter.status.map(DeliveryStatus::as_str))
     .bind(filter.channel_id)
     .bind(filter.event_id)
-    .bind(after.map(|(at, _)| at))
+    .bind(after.map(|(at, _)| at.as_datetime()))
     .bind(after.map(|(_, id)| id))
     .bind(limit)
-    .fetch_all(conn)
+    .fetch_all(&mut **tx)
     .await
 }

@@ -2,9 +2,9 @@
 //! database reached by URL, as an operator's would be).
 
 use crate::process::run;
+use platform::TenantId;
 use platform::audit::{self, Actor, AuditEntry, RequestContext};
-use platform::{TenantId, tenant_tx};
-use testkit::test_db;
+use testapp::test_db;
 
 #[tokio::test]
 async fn migrate_on_an_external_database_needs_the_owner_url_and_then_succeeds() {
@@ -34,7 +34,7 @@ async fn audit_verify_passes_on_a_clean_chain_and_names_the_tampered_row() {
         .await
         .unwrap();
     for i in 0..3 {
-        let mut tx = tenant_tx(pool, tenant).await.unwrap();
+        let mut tx = platform::Db::new(pool.clone()).tenant_tx(tenant).await.unwrap();
         let context = RequestContext::default();
         let entry = AuditEntry {
             actor: Actor::System,
@@ -44,7 +44,7 @@ async fn audit_verify_passes_on_a_clean_chain_and_names_the_tampered_row() {
             context: &context,
             summary: serde_json::json!({ "i": i }),
         };
-        audit::record(&mut tx, tenant, &entry).await.unwrap();
+        audit::record(&mut tx, &entry).await.unwrap();
         tx.commit().await.unwrap();
     }
     let url = db.url("palisade_app").await;

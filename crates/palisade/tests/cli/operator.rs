@@ -3,7 +3,7 @@
 
 use crate::process::{ADMIN_EMAIL, ADMIN_PASSWORD, Palisade, run, temp_data_dir};
 use serde_json::{Value, json};
-use testkit::test_db;
+use testapp::test_db;
 
 fn stdout(output: &std::process::Output) -> String {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));

@@ -3,17 +3,16 @@
 
 use crate::helpers::tenant;
 use platform::audit::{self, Actor, AuditEntry, RequestContext, VerifyError};
-use platform::{TenantId, UserId, tenant_tx};
+use platform::{TenantId, UserId};
 use serde_json::json;
 use sqlx::PgPool;
 use testkit::test_db;
 
 async fn write(pool: &PgPool, tenant: TenantId, action: &str, summary: serde_json::Value) {
     let context = RequestContext { request_id: Some("req-1".into()), ..Default::default() };
-    let mut tx = tenant_tx(pool, tenant).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(tenant).await.unwrap();
     audit::record(
         &mut tx,
-        tenant,
         &AuditEntry {
             actor: Actor::User(UserId::generate()),
             action,
@@ -65,7 +64,7 @@ async fn secrets_in_a_summary_are_redacted_before_they_are_stored() {
     let a = tenant(pool, "acme").await;
     write(pool, a, "user.create", json!({"email": "x@acme.test", "password": "pa55word-pa55word"}))
         .await;
-    let mut tx = tenant_tx(pool, a).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(a).await.unwrap();
     let stored: String = sqlx::query_scalar("select summary::text from audit_log")
         .fetch_one(&mut *tx)
         .await
@@ -81,7 +80,7 @@ async fn the_application_role_cannot_update_or_delete_audit_rows() {
     let a = tenant(pool, "acme").await;
     write(pool, a, "thing.update", json!({})).await;
     for sql in ["update audit_log set action = 'nothing.happened'", "delete from audit_log"] {
-        let mut tx = tenant_tx(pool, a).await.unwrap();
+        let mut tx = platform::Db::new(pool.clone()).tenant_tx(a).await.unwrap();
         let err = sqlx::query(sql).execute(&mut *tx).await.unwrap_err();
         assert!(err.to_string().contains("permission denied"), "{sql}: {err}");
     }
@@ -94,7 +93,7 @@ async fn even_the_owner_is_stopped_by_the_append_only_trigger() {
     let a = tenant(db.app.pool(), "acme").await;
     write(db.app.pool(), a, "thing.update", json!({})).await;
     let owner = db.owner().await;
-    let mut tx = tenant_tx(&owner, a).await.unwrap();
+    let mut tx = platform::Db::new(owner.clone()).tenant_tx(a).await.unwrap();
     let err = sqlx::query("delete from audit_log").execute(&mut *tx).await.unwrap_err();
     assert!(err.to_string().contains("append-only"), "{err}");
 }

@@ -28,7 +28,7 @@ pub async fn user(pool: &PgPool, email: &str) -> UserId {
 
 /// Adds `user` to `tenant` inside that tenant's scope.
 pub async fn member(pool: &PgPool, tenant: TenantId, user: UserId) {
-    let mut tx = platform::tenant_tx(pool, tenant).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(tenant).await.unwrap();
     sqlx::query(
         "insert into memberships (tenant_id, user_id, role) values ($1, $2, 'SOC_ANALYST_L1')",
     )

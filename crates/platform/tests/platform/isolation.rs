@@ -2,7 +2,6 @@
 //! its tenant filter.
 
 use crate::helpers::{member, tenant, user};
-use platform::tenant_tx;
 use testkit::test_db;
 
 #[tokio::test]
@@ -14,7 +13,7 @@ async fn a_query_without_a_tenant_filter_sees_only_its_own_tenants_rows() {
     member(pool, a, alice).await;
     member(pool, b, bob).await;
 
-    let mut tx = tenant_tx(pool, a).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(a).await.unwrap();
     let seen: Vec<uuid::Uuid> =
         sqlx::query_scalar("select user_id from memberships").fetch_all(&mut *tx).await.unwrap();
     assert_eq!(seen, vec![alice.as_uuid()]);
@@ -27,7 +26,7 @@ async fn writing_a_row_for_another_tenant_is_refused() {
     let (a, b) = (tenant(pool, "acme").await, tenant(pool, "globex").await);
     let bob = user(pool, "bob@globex.test").await;
 
-    let mut tx = tenant_tx(pool, a).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(a).await.unwrap();
     let err =
         sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, 'X')")
             .bind(b)
@@ -46,7 +45,7 @@ async fn updating_or_deleting_another_tenants_rows_touches_nothing() {
     let bob = user(pool, "bob@globex.test").await;
     member(pool, b, bob).await;
 
-    let mut tx = tenant_tx(pool, a).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(a).await.unwrap();
     let updated = sqlx::query("update memberships set role = 'TENANT_ADMIN'")
         .execute(&mut *tx)
         .await
@@ -57,7 +56,7 @@ async fn updating_or_deleting_another_tenants_rows_touches_nothing() {
     tx.commit().await.unwrap();
     assert_eq!((updated, deleted), (0, 0));
 
-    let mut tx = tenant_tx(pool, b).await.unwrap();
+    let mut tx = platform::Db::new(pool.clone()).tenant_tx(b).await.unwrap();
     let role: String =
         sqlx::query_scalar("select role from memberships").fetch_one(&mut *tx).await.unwrap();
     assert_eq!(role, "SOC_ANALYST_L1");
@@ -86,7 +85,7 @@ async fn the_tenant_setting_ends_with_its_transaction() {
     let a = tenant(pool, "acme").await;
     member(pool, a, user(pool, "alice@acme.test").await).await;
 
-    let tx = tenant_tx(pool, a).await.unwrap();
+    let tx = platform::Db::new(pool.clone()).tenant_tx(a).await.unwrap();
     tx.commit().await.unwrap();
     // The pool has one idle connection, so the next statement reuses the same session.
     let count: i64 =

@@ -39,7 +39,7 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_never_runs_and_a_committed_
 
     for (n, commit) in [(1, false), (2, true)] {
         let mut tx = db.tenant_tx(tenant).await.unwrap();
-        audit::record(&mut tx, tenant, &entry(n)).await.unwrap();
+        audit::record(&mut tx, &entry(n)).await.unwrap();
         jobs::enqueue(&mut tx, &Record { n, sleep_ms: 0 }, EnqueueOptions::default())
             .await
             .unwrap();

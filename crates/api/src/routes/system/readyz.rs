@@ -1,10 +1,10 @@
 //! `GET /readyz`: ready to serve: the database answers and every migration this binary knows is
 //! applied. A load balancer sends traffic only when this says 200.
 
-use crate::error::{ApiError, ErrorCode};
-use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
+use edge::AppState;
+use edge::{ApiError, ErrorCode};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -16,11 +16,10 @@ pub struct Readiness {
 #[utoipa::path(get, path = "/readyz", tag = "system",
     responses(
         (status = 200, description = "Ready", body = Readiness),
-        (status = 503, description = "Database unreachable or migrations pending",
-         body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Database unreachable or migrations pending"),
     ))]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, ApiError> {
-    let pending = platform::migrate::pending(state.db.pool()).await.map_err(|e| {
+    let pending = platform::migrate::pending(state.services.db.pool()).await.map_err(|e| {
         tracing::warn!(error = %e, "readiness: database check failed");
         ApiError::new(ErrorCode::SERVICE_UNAVAILABLE, "The database is not reachable.")
     })?;

@@ -8,7 +8,7 @@ use crate::receivers::{
 use notify::service::input::ChannelInput;
 use notify::{Notify, NotifySettings, RelayOutcome};
 use serde_json::json;
-use testkit::TestApp;
+use testapp::TestApp;
 
 #[tokio::test]
 async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_configured_and_moves_to_it()
@@ -31,7 +31,7 @@ async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_config
         ..NotifySettings::new("https://palisade.test")
     };
     let rotated =
-        Notify::new(app.db.app.clone(), app.state.notify.sender().policy().clone(), settings);
+        Notify::new(app.db.app.clone(), app.services.notify.sender().policy().clone(), settings);
     let sent = send_test(&app, &admin.token, &channel).await;
     let outcome = rotated.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Delivered { attempts: 1 });
@@ -39,7 +39,7 @@ async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_config
     let got = receiver.received();
     verify_standard_webhook(secret, &got[0].headers, &got[0].body).unwrap();
 
-    let principal = identity::Principal::system(admin.tenant);
+    let principal = platform::access::Principal::system(admin.tenant);
     let context = platform::audit::RequestContext::default();
     let input = ChannelInput { name: Some("hook v2".into()), ..ChannelInput::default() };
     let changed =
@@ -52,7 +52,8 @@ async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_config
     verify_standard_webhook(secret, &got[1].headers, &got[1].body).unwrap();
     // The installation's own service (generated key only) cannot open k2's ciphertext.
     let third = send_test(&app, &admin.token, &channel).await;
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&third["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&third["delivery_id"])).await.unwrap();
     let RelayOutcome::Failed { error, .. } = outcome else { panic!("{outcome:?}") };
     assert!(error.contains("key `k2`"), "{error}");
 }

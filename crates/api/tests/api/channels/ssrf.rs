@@ -11,11 +11,13 @@ use notify::{Notify, NotifySettings, RelayOutcome};
 use platform::outbound::OutboundPolicy;
 use serde_json::{Value, json};
 use std::time::Duration;
-use testkit::TestApp;
+use testapp::TestApp;
 
 #[tokio::test]
 async fn without_the_allowlist_internal_addresses_are_refused_at_creation_and_never_connected() {
-    let app = TestApp::spawn_with(|config| config.outbound = OutboundPolicy::deny_private()).await;
+    let app =
+        TestApp::spawn_with(|config| config.platform.outbound = OutboundPolicy::deny_private())
+            .await;
     let admin = admin_of(&app, "acme").await;
     let tripwire = Tripwire::start().await;
     let port = tripwire.port;

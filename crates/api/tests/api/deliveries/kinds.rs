@@ -7,7 +7,7 @@ use crate::receivers::{
 };
 use notify::RelayOutcome;
 use serde_json::{Value, json};
-use testkit::TestApp;
+use testapp::TestApp;
 
 #[tokio::test]
 async fn a_slack_channel_receives_a_block_kit_message_linking_to_the_console() {
@@ -19,7 +19,8 @@ async fn a_slack_channel_receives_a_block_kit_message_linking_to_the_console() {
         create_channel(&app, &admin.token, &json!({"name": "slack", "kind": "slack", "url": url}))
             .await;
     let sent = send_test(&app, &admin.token, &channel).await;
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Delivered { attempts: 1 });
 
     let got = receiver.received();
@@ -55,7 +56,8 @@ async fn an_email_channel_delivers_to_an_smtp_server_with_text_and_html_bodies()
                       "to": ["soc@acme.test", "oncall@acme.test"]});
     let channel = create_channel(&app, &admin.token, &body).await;
     let sent = send_test(&app, &admin.token, &channel).await;
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Delivered { attempts: 1 });
 
     let messages = smtp.messages();
@@ -98,7 +100,8 @@ async fn a_sealed_secret_copied_to_another_channel_does_not_open_there() {
     .await
     .unwrap();
     let sent = send_test(&app, &admin.token, &target).await;
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     let RelayOutcome::Failed { error, .. } = outcome else { panic!("{outcome:?}") };
     assert!(error.contains("secret cannot be opened"), "{error}");
     assert!(receiver.received().is_empty(), "nothing was sent unsigned");

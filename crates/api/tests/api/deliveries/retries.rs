@@ -9,7 +9,7 @@ use notify::RelayOutcome;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
-use testkit::TestApp;
+use testapp::TestApp;
 
 /// A test app whose retries wait `base`, 4·base, 16·base, 64·base.
 async fn app_with_backoff(base: Duration) -> TestApp {
@@ -108,7 +108,8 @@ async fn a_redirect_is_a_failure_and_is_never_followed() {
     )
     .await;
     let sent = send_test(&app, &admin.token, &channel).await;
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     let RelayOutcome::Failed { attempts: 1, error, .. } = outcome else { panic!("{outcome:?}") };
     assert_eq!(error, "HTTP 302 from 127.0.0.1 (redirects are not followed)");
     assert_eq!(elsewhere.accepted(), 0);
@@ -125,7 +126,8 @@ async fn an_unreachable_receiver_fails_the_attempt_with_a_message_naming_only_th
         create_channel(&app, &admin.token, &json!({"name": "hook", "kind": "webhook", "url": url}))
             .await;
     let sent = send_test(&app, &admin.token, &channel).await;
-    let outcome = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let outcome =
+        app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     let RelayOutcome::Failed { error, next_attempt_at, .. } = outcome else {
         panic!("{outcome:?}")
     };
@@ -133,6 +135,6 @@ async fn an_unreachable_receiver_fails_the_attempt_with_a_message_naming_only_th
     assert!(!error.contains("s3cr3t") && !error.contains("/hook"), "{error}");
     assert!(next_attempt_at > chrono::Utc::now() + chrono::Duration::seconds(20));
     // Not due yet: relaying again at once does nothing.
-    let early = app.state.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
+    let early = app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(early, RelayOutcome::Skipped);
 }

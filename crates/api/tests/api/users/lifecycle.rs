@@ -2,10 +2,10 @@
 //! restoring, protected administrators, and who may do which (helpers come from `users.rs`).
 
 use super::{action, delete, id_of, json_of, login_status, patch, user_audit};
-use identity::Role;
 use platform::TenantId;
+use platform::access::Role;
 use serde_json::{Value, json};
-use testkit::{ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD, TestApp};
+use testapp::{ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD, TestApp};
 
 #[tokio::test]
 async fn a_role_change_takes_effect_on_the_next_request_with_the_same_token() {

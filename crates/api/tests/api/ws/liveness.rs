@@ -2,12 +2,12 @@
 //! clients being dropped, events nobody listens to, and a second process hearing the same commits.
 
 use super::{closed, emit_event, fast, next, subscribed};
-use identity::Role;
 use notify::feed::{FeedSettings, Hub, Received};
-use platform::outbox::{NewEvent, Severity, emit};
+use platform::access::Role;
+use platform::outbox::{Event, Severity, emit};
 use serde_json::{Value, json};
 use std::time::Duration;
-use testkit::TestApp;
+use testapp::TestApp;
 
 #[tokio::test]
 async fn logging_out_closes_the_open_socket_within_the_recheck_interval() {
@@ -37,13 +37,13 @@ async fn a_client_that_falls_behind_is_dropped_as_too_slow() {
     let mut tx = app.db.app.tenant_tx(member.tenant).await.unwrap();
     for n in 0..200 {
         let title = format!("Burst {n}");
-        let event = NewEvent {
+        let event = Event {
             kind: "surface.port_opened",
             severity: Severity::Low,
-            title: &title,
+            subject: &title,
             payload: json!({}),
         };
-        emit(&mut tx, member.tenant, &event).await.unwrap();
+        emit(&mut tx, &event).await.unwrap();
     }
     tx.commit().await.unwrap();
     assert_eq!(closed(&mut socket, Duration::from_secs(10)).await, (4000, "too slow".into()));
@@ -82,7 +82,7 @@ async fn a_client_that_answers_pings_stays_connected() {
 async fn events_emitted_while_nobody_listens_break_nothing() {
     let app = TestApp::spawn().await;
     let member = app.member(app.tenant("acme").await, "a@acme.test", Role::SOC_ANALYST_L1).await;
-    app.state.feed.listening().await;
+    app.services.feed.listening().await;
     for n in 0..5 {
         emit_event(&app, member.tenant, &format!("Unheard {n}")).await;
     }

@@ -1,0 +1,133 @@
+//! Extractors that turn bad input into problem+json instead of axum's plain-text rejections:
+//! JSON bodies, query strings, typed path ids, and the page of a list (`?limit=&cursor=` in;
+//! `platform::Page` with `items`/`next_cursor` out).
+
+use crate::error::{ApiError, ErrorCode};
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use platform::{PageRequest, TypedId};
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
+
+/// `axum::Json` whose rejections are problem+json.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(ApiJson(value)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: JsonRejection) -> ApiError {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ErrorCode::PAYLOAD_TOO_LARGE, "The request body is larger than allowed.")
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::new(
+            ErrorCode::UNSUPPORTED_MEDIA_TYPE,
+            "Send the body as JSON with Content-Type: application/json.",
+        ),
+        _ => ApiError::new(ErrorCode::INVALID_JSON, rejection.body_text()),
+    }
+}
+
+/// `axum::extract::Query` whose rejections are problem+json.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for ApiQuery<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Query(value)| ApiQuery(value))
+            .map_err(|rejection: QueryRejection| {
+                ApiError::new(ErrorCode::INVALID_QUERY, rejection.body_text())
+            })
+    }
+}
+
+/// The `{id}` of a route, typed. An id that is not a UUID answers 404 like an unknown one, so
+/// probing ids tells nothing.
+#[derive(Debug, Clone, Copy)]
+pub struct IdPath<T>(pub T);
+
+impl<T: TypedId, S: Send + Sync> FromRequestParts<S> for IdPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<uuid::Uuid>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(id)) => Ok(IdPath(T::from_uuid(id))),
+            Err(_) => Err(ApiError::not_found(T::NOUN)),
+        }
+    }
+}
+
+/// `?limit=&cursor=` of every list, as documented in OpenAPI (`params(PageParams, …)`).
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// How many items to return, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page (opaque).
+    pub cursor: Option<String>,
+}
+
+/// The page a list request asks for: its limit checked, its cursor passed on unread (the
+/// service decodes it into the list's own key). Other query parameters are the filter's.
+#[derive(Debug, Clone)]
+pub struct Paging(pub PageRequest);
+
+impl<S: Send + Sync> FromRequestParts<S> for Paging {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let ApiQuery(params) = ApiQuery::<PageParams>::from_request_parts(parts, state).await?;
+        Ok(Paging(PageRequest::new(params.limit, params.cursor)?))
+    }
+}
+
+/// A filtered list request: the page (`limit`, `cursor`) and the filter `F`, read from one
+/// query string. `F` sees every other parameter, so it can refuse unknown ones
+/// (`#[serde(deny_unknown_fields)]`): a misspelt filter answers 400 instead of silently listing
+/// everything.
+#[derive(Debug, Clone)]
+pub struct Listing<F>(pub PageRequest, pub F);
+
+impl<F: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Listing<F> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let invalid = |detail: String| ApiError::new(ErrorCode::INVALID_QUERY, detail);
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).map_err(|e| invalid(e.to_string()))?;
+        let (paging, rest): (Vec<_>, Vec<_>) =
+            pairs.into_iter().partition(|(key, _)| key == "limit" || key == "cursor");
+        let paging = serde_urlencoded::to_string(&paging).map_err(|e| invalid(e.to_string()))?;
+        let params: PageParams =
+            serde_urlencoded::from_str(&paging).map_err(|e| invalid(e.to_string()))?;
+        let rest = serde_urlencoded::to_string(&rest).map_err(|e| invalid(e.to_string()))?;
+        let filter: F = serde_urlencoded::from_str(&rest).map_err(|e| invalid(e.to_string()))?;
+        Ok(Listing(PageRequest::new(params.limit, params.cursor)?, filter))
+    }
+}

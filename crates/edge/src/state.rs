@@ -1,0 +1,69 @@
+//! What every handler can reach: the services, the rate limiter, the HTTP settings and the
+//! metrics. Cheap to clone. Handlers take the part they need (`State<Identity>`, `State<Notify>`,
+//! `State<Db>` …) through the `FromRef` sub-states, so a handler's signature says what it uses.
+
+use crate::metrics::Metrics;
+use crate::rate_limit::{RateLimiter, RateLimits};
+use crate::services::Services;
+use crate::settings::HttpSettings;
+use axum::extract::FromRef;
+use identity::Identity;
+use notify::Notify;
+use notify::feed::Hub;
+use platform::Db;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub services: Services,
+    pub limiter: RateLimiter,
+    pub http: HttpSettings,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    pub fn new(services: Services, http: HttpSettings, limits: RateLimits) -> Self {
+        Self {
+            services,
+            limiter: RateLimiter::new(limits),
+            http,
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.services.db.clone()
+    }
+}
+
+impl FromRef<AppState> for Identity {
+    fn from_ref(state: &AppState) -> Identity {
+        state.services.identity.clone()
+    }
+}
+
+impl FromRef<AppState> for Notify {
+    fn from_ref(state: &AppState) -> Notify {
+        state.services.notify.clone()
+    }
+}
+
+impl FromRef<AppState> for Hub {
+    fn from_ref(state: &AppState) -> Hub {
+        state.services.feed.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Metrics> {
+    fn from_ref(state: &AppState) -> Arc<Metrics> {
+        state.metrics.clone()
+    }
+}
+
+impl FromRef<AppState> for RateLimiter {
+    fn from_ref(state: &AppState) -> RateLimiter {
+        state.limiter.clone()
+    }
+}

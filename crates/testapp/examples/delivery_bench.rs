@@ -1,0 +1,121 @@
+//! Benchmark: events committed → delivered to a local webhook receiver. Emits events through the
+//! transactional outbox on a throwaway cluster, runs the real relay (job runner, signing, HTTP),
+//! and prints events/s and commit→receive latency (p50, p99, max).
+//!
+//! Run with `bench/run delivery` (release build). Not a test: it asserts nothing.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::Router;
+use axum::http::HeaderMap;
+use axum::routing::post;
+use notify::service::input::ChannelInput;
+use platform::access::Principal;
+use platform::audit::RequestContext;
+use platform::jobs::JobRunner;
+use platform::outbox::{Event, Severity, emit};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
+
+#[tokio::main]
+async fn main() {
+    let events: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(2_000);
+    let app = testapp::TestApp::spawn().await;
+    let notify = app.services.notify.clone();
+    let tenant = app.tenant("bench").await;
+
+    let arrivals: Arrivals = Arc::default();
+    let recorded = arrivals.clone();
+    let receiver = Router::new().route(
+        "/hook",
+        post(move |headers: HeaderMap| {
+            let recorded = recorded.clone();
+            async move {
+                let id = headers["webhook-id"].to_str().unwrap().to_string();
+                recorded.lock().unwrap().entry(id).or_insert_with(Instant::now);
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, receiver).await.unwrap() });
+
+    let input = ChannelInput {
+        name: Some("bench".into()),
+        kind: Some("webhook".into()),
+        url: Some(url),
+        ..ChannelInput::default()
+    };
+    notify
+        .create_channel(&RequestContext::default(), &Principal::system(tenant), &input)
+        .await
+        .unwrap();
+    let runner = notify::register_jobs(JobRunner::builder(&app.db.app), &notify)
+        .concurrency(16)
+        .poll_interval(Duration::from_millis(50))
+        .start()
+        .await
+        .unwrap();
+
+    // Eight concurrent writers, as several request handlers would commit events.
+    const WRITERS: usize = 8;
+    let started = Instant::now();
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|writer| {
+            let db = app.db.app.clone();
+            tokio::spawn(async move {
+                let mut committed = Vec::new();
+                for n in (writer..events).step_by(WRITERS) {
+                    let mut tx = db.tenant_tx(tenant).await.unwrap();
+                    let event = Event {
+                        kind: "bench.tick",
+                        severity: Severity::Info,
+                        subject: "bench event",
+                        payload: serde_json::json!({ "n": n }),
+                    };
+                    let emitted = emit(&mut tx, &event).await.unwrap();
+                    tx.commit().await.unwrap();
+                    committed.push((emitted.event_id.to_string(), Instant::now()));
+                }
+                committed
+            })
+        })
+        .collect();
+    let mut committed = HashMap::with_capacity(events);
+    for writer in writers {
+        committed.extend(writer.await.unwrap());
+    }
+    let emitting = started.elapsed();
+
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while arrivals.lock().unwrap().len() < events && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let arrivals = arrivals.lock().unwrap().clone();
+    let mut latencies: Vec<Duration> = committed
+        .iter()
+        .filter_map(|(id, at)| {
+            arrivals.get(id).map(|arrived| arrived.saturating_duration_since(*at))
+        })
+        .collect();
+    latencies.sort();
+    let last = arrivals.values().max().copied().unwrap_or(started);
+    let total = last.duration_since(started);
+    let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
+    println!(
+        "delivery: {} of {events} events delivered; committed at {:.0} events/s; delivered at {:.0} events/s",
+        latencies.len(),
+        events as f64 / emitting.as_secs_f64(),
+        latencies.len() as f64 / total.as_secs_f64()
+    );
+    println!(
+        "commit -> webhook receiver latency: p50 {:?}  p99 {:?}  max {:?}",
+        pct(0.50),
+        pct(0.99),
+        latencies.last().copied().unwrap_or_default()
+    );
+    runner.shutdown().await.ok();
+}

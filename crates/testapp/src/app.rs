@@ -1,0 +1,163 @@
+//! `TestApp`: the production wiring on an ephemeral loopback port, its own database, a
+//! bootstrapped global administrator, and a client.
+
+use crate::answers::{ResponseExt, Tokens};
+use edge::{AppState, Services, Settings};
+use identity::password::HashCost;
+use platform::Secret;
+use platform::outbound::OutboundPolicy;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use testkit::{TestDb, test_db};
+
+/// The administrator every `TestApp` starts with.
+pub const ADMIN_EMAIL: &str = "admin@palisade.test";
+pub const ADMIN_PASSWORD: &str = "correct-horse-battery-staple-42";
+
+pub struct TestApp {
+    pub address: SocketAddr,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    /// The services the server runs (the same values the handlers use).
+    pub services: Services,
+    pub state: AppState,
+}
+
+/// The production defaults, changed only where a test needs speed or reach: a fast password
+/// hash, no rate limits, loopback allowed for outbound connections (so that receivers a test
+/// starts are reachable; production denies it), a 50 ms retry backoff.
+fn test_settings() -> Settings {
+    let mut settings = Settings::defaults();
+    settings.identity.hash_cost = HashCost::Fast;
+    settings.identity.admin_email = ADMIN_EMAIL.into();
+    settings.identity.admin_password = Some(Secret::new(ADMIN_PASSWORD.into()));
+    settings.limits = edge::rate_limit::RateLimits::unlimited();
+    settings.platform.outbound =
+        OutboundPolicy::parse_allowlist("127.0.0.0/8, ::1/128").expect("allowlist");
+    settings.notify.public_url = "https://palisade.test".into();
+    settings.notify.backoff_base = Duration::from_millis(50);
+    settings
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// Like `spawn`, after letting the test adjust the settings.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        testkit::logs::capture();
+        let db = test_db().await;
+        let mut settings = test_settings();
+        adjust(&mut settings);
+        let services =
+            Services::build(&settings, db.app.clone()).await.expect("build the services");
+        let admin = &settings.identity;
+        services
+            .identity
+            .bootstrap(&admin.admin_email, admin.admin_password.as_ref())
+            .await
+            .expect("bootstrap the administrator");
+        services.spawn_listeners(std::future::pending());
+        let state = AppState::new(services.clone(), settings.http.clone(), settings.limits);
+        let router = api::router(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        let address = listener.local_addr().expect("local address");
+        tokio::spawn(async move {
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            axum::serve(listener, service).await.expect("serve the test app");
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("build the test client");
+        TestApp { address, client, db, services, state }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("send request")
+    }
+
+    /// `GET` with a bearer credential.
+    pub async fn get_as(&self, token: &str, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.expect("send request")
+    }
+
+    /// A request with a JSON body and a bearer credential.
+    pub async fn send_as(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> reqwest::Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("send request")
+    }
+
+    pub async fn post_as(&self, token: &str, path: &str, body: &Value) -> reqwest::Response {
+        self.send_as(reqwest::Method::POST, token, path, body).await
+    }
+
+    /// Logs in and returns the whole token response; panics unless it answers 200.
+    pub async fn login(&self, email: &str, password: &str, tenant: Option<&str>) -> Value {
+        let response = self
+            .client
+            .post(self.url("/v1/auth/login"))
+            .json(&json!({ "email": email, "password": password, "tenant": tenant }))
+            .send()
+            .await
+            .expect("send login");
+        assert_eq!(response.status(), 200, "login of {email} failed");
+        response.json().await.expect("login body")
+    }
+
+    /// Logs in and returns the typed token pair; panics unless it answers 200.
+    pub async fn tokens(&self, email: &str, password: &str, tenant: Option<&str>) -> Tokens {
+        self.client
+            .post(self.url("/v1/auth/login"))
+            .json(&json!({ "email": email, "password": password, "tenant": tenant }))
+            .send()
+            .await
+            .expect("send login")
+            .expect_json(200)
+            .await
+    }
+
+    /// An access token of the bootstrapped global administrator (in the default tenant).
+    pub async fn admin_token(&self) -> String {
+        access_token(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD, None).await)
+    }
+
+    /// The summaries of every audit row with `action`, oldest first, read as a superuser.
+    pub async fn audit_summaries(&self, action: &str) -> Vec<Value> {
+        sqlx::query_scalar("select summary from audit_log where action = $1 order by seq")
+            .bind(action)
+            .fetch_all(&self.db.superuser().await)
+            .await
+            .expect("read the audit log")
+    }
+
+    /// Every audit action recorded, oldest first (by tenant, then position), as a superuser.
+    pub async fn audit_actions(&self) -> Vec<String> {
+        sqlx::query_scalar("select action from audit_log order by occurred_at, tenant_id, seq")
+            .fetch_all(&self.db.superuser().await)
+            .await
+            .expect("read the audit log")
+    }
+}
+
+/// The `access_token` of a token response.
+pub fn access_token(tokens: &Value) -> String {
+    tokens["access_token"].as_str().expect("access_token").to_string()
+}
