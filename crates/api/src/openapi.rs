@@ -21,7 +21,18 @@ use utoipa::{Modify, OpenApi};
                        threat intel, diff scanning and compliance. Errors are RFC 9457 \
                        problem+json with a stable `code`.",
     ),
-    components(schemas(edge::Problem, edge::FieldError)),
+    // Types that query parameters refer to by name (responses register their own).
+    components(schemas(
+        edge::Problem,
+        edge::FieldError,
+        platform::Timestamp,
+        platform::TenantId,
+        platform::UserId,
+        platform::ApiKeyId,
+        platform::ChannelId,
+        platform::DeliveryId,
+        platform::EventId,
+    )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "system", description = "Liveness, readiness and metrics"),

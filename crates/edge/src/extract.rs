@@ -12,7 +12,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
-/// `axum::Json` whose rejections are problem+json.
+/// `axum::Json` whose rejections are problem+json, and which refuses a NUL character in any
+/// string (PostgreSQL text cannot hold one, and no field of ours needs one).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
 
@@ -24,10 +25,67 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
+        if !is_json(req.headers()) {
+            return Err(ApiError::new(
+                ErrorCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as JSON with Content-Type: application/json.",
+            ));
+        }
+        let bytes = match axum::body::Bytes::from_request(req, state).await {
+            Ok(bytes) => bytes,
+            Err(rejection) => return Err(body_rejection(rejection.status())),
+        };
+        if json_has_nul(&bytes) {
+            return Err(ApiError::new(
+                ErrorCode::INVALID_JSON,
+                "Text must not contain the NUL character (\\u0000).",
+            ));
+        }
+        match axum::Json::<T>::from_bytes(&bytes) {
             Ok(axum::Json(value)) => Ok(ApiJson(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
+    }
+}
+
+/// `Content-Type: application/json` or any `+json` type, parameters allowed.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(axum::http::header::CONTENT_TYPE) else { return false };
+    let Ok(text) = value.to_str() else { return false };
+    let essence = text.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Whether a JSON text holds a NUL character: an `\u0000` escape (a raw NUL byte is not JSON
+/// at all), not itself escaped (`\\u0000` is a backslash and the text `u0000`).
+fn json_has_nul(json: &[u8]) -> bool {
+    occurrences(json, b"u0000").any(|at| {
+        let backslashes = json[..at].iter().rev().take_while(|b| **b == b'\\').count();
+        backslashes % 2 == 1
+    })
+}
+
+/// Where `needle` starts in `haystack`.
+fn occurrences<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item = usize> + 'a {
+    haystack.windows(needle.len()).enumerate().filter(move |(_, w)| *w == needle).map(|(at, _)| at)
+}
+
+/// A query string holds a NUL character (`%00`).
+fn query_has_nul(query: &str) -> bool {
+    query.contains("%00")
+}
+
+fn nul_in_query() -> ApiError {
+    ApiError::new(ErrorCode::INVALID_QUERY, "Parameters must not contain the NUL character (%00).")
+}
+
+fn body_rejection(status: StatusCode) -> ApiError {
+    match status {
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(ErrorCode::PAYLOAD_TOO_LARGE, "The request body is larger than allowed.")
+        }
+        _ => ApiError::new(ErrorCode::BAD_REQUEST, "The request body could not be read."),
     }
 }
 
@@ -56,6 +114,9 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if query_has_nul(parts.uri.query().unwrap_or_default()) {
+            return Err(nul_in_query());
+        }
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| ApiQuery(value))
@@ -119,6 +180,9 @@ impl<F: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Listing<F> {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         let invalid = |detail: String| ApiError::new(ErrorCode::INVALID_QUERY, detail);
         let query = parts.uri.query().unwrap_or_default();
+        if query_has_nul(query) {
+            return Err(nul_in_query());
+        }
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_str(query).map_err(|e| invalid(e.to_string()))?;
         let (paging, rest): (Vec<_>, Vec<_>) =
@@ -129,5 +193,19 @@ impl<F: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Listing<F> {
         let rest = serde_urlencoded::to_string(&rest).map_err(|e| invalid(e.to_string()))?;
         let filter: F = serde_urlencoded::from_str(&rest).map_err(|e| invalid(e.to_string()))?;
         Ok(Listing(PageRequest::new(params.limit, params.cursor)?, filter))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_escape_is_found_and_an_escaped_backslash_before_u0000_is_not() {
+        assert!(json_has_nul(br#"{"email": "a\u0000b@x.test"}"#));
+        assert!(json_has_nul(br#"["\\\u0000"]"#));
+        assert!(!json_has_nul(br#"{"text": "a\\u0000b"}"#));
+        assert!(!json_has_nul(br#"{"u0000": 1}"#));
+        assert!(!json_has_nul(b""));
     }
 }

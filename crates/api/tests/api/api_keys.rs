@@ -7,15 +7,10 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use testapp::{Member, TestApp};
+use testapp::{ResponseExt, TestApp};
 
 /// Longer than the authentication caches keep a key's record or a tenant's status.
 const CACHE_EXPIRY: Duration = Duration::from_secs(6);
-
-async fn admin_of(app: &TestApp, slug: &str) -> Member {
-    let tenant = app.tenant(slug).await;
-    app.member(tenant, &format!("admin@{slug}.test"), Role::TENANT_ADMIN).await
-}
 
 /// Creates a key with `scopes`; panics unless it answers 201.
 async fn new_key(app: &TestApp, token: &str, scopes: &[&str]) -> Value {
@@ -29,14 +24,6 @@ fn key_of(created: &Value) -> String {
     created["key"].as_str().unwrap().to_string()
 }
 
-async fn audit_summaries(app: &TestApp, action: &str) -> Vec<Value> {
-    sqlx::query_scalar("select summary from audit_log where action = $1 order by seq")
-        .bind(action)
-        .fetch_all(&app.db.superuser().await)
-        .await
-        .unwrap()
-}
-
 fn names(list: &Value) -> BTreeSet<String> {
     list.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_string()).collect()
 }
@@ -44,7 +31,7 @@ fn names(list: &Value) -> BTreeSet<String> {
 #[tokio::test]
 async fn a_created_key_is_shown_once_and_authenticates_with_exactly_its_scopes() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let created = new_key(&app, &admin.token, &["AUDIT_VIEW", "USERS_VIEW"]).await;
     let key = key_of(&created);
     assert!(key.starts_with(&format!("pal_{}_", created["prefix"].as_str().unwrap())));
@@ -58,7 +45,7 @@ async fn a_created_key_is_shown_once_and_authenticates_with_exactly_its_scopes()
     assert_eq!(me["tenant"]["id"], admin.tenant.to_string());
     assert_eq!(names(&me["permissions"]), names(&created["scopes"]));
 
-    let summaries = audit_summaries(&app, "api_key.create").await;
+    let summaries = app.audit_summaries("api_key.create").await;
     assert_eq!(summaries.len(), 1, "exactly one audit row");
     assert_eq!(summaries[0]["prefix"], created["prefix"]);
     assert_eq!(summaries[0]["name"], "ci");
@@ -68,7 +55,7 @@ async fn a_created_key_is_shown_once_and_authenticates_with_exactly_its_scopes()
 #[tokio::test]
 async fn a_key_scoped_to_audit_view_reads_the_audit_log_but_cannot_manage_keys() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let key = key_of(&new_key(&app, &admin.token, &["AUDIT_VIEW"]).await);
     assert_eq!(app.get_as(&key, "/v1/audit-log").await.status(), 200);
     let refused = app.get_as(&key, "/v1/api-keys").await;
@@ -79,7 +66,7 @@ async fn a_key_scoped_to_audit_view_reads_the_audit_log_but_cannot_manage_keys()
 #[tokio::test]
 async fn a_revoked_key_is_refused_at_once_and_revoking_again_changes_nothing() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let created = new_key(&app, &admin.token, &["AUDIT_VIEW"]).await;
     let key = key_of(&created);
     assert_eq!(app.get_as(&key, "/v1/auth/me").await.status(), 200);
@@ -90,7 +77,7 @@ async fn a_revoked_key_is_refused_at_once_and_revoking_again_changes_nothing() {
     assert_eq!(revoke().await.status(), 204);
     assert_eq!(app.get_as(&key, "/v1/auth/me").await.status(), 401);
     assert_eq!(revoke().await.status(), 204);
-    assert_eq!(audit_summaries(&app, "api_key.revoke").await.len(), 1, "one row per revocation");
+    assert_eq!(app.audit_summaries("api_key.revoke").await.len(), 1, "one row per revocation");
 
     let list: Value = app.get_as(&admin.token, "/v1/api-keys").await.json().await.unwrap();
     assert!(list["items"][0]["revoked_at"].is_string());
@@ -99,7 +86,7 @@ async fn a_revoked_key_is_refused_at_once_and_revoking_again_changes_nothing() {
 #[tokio::test]
 async fn a_key_works_until_its_expiry_and_is_refused_after_it() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let body =
         json!({"name": "short", "scopes": ["AUDIT_VIEW"], "expires_at": "2999-01-01T00:00:00Z"});
     let response = app.post_as(&admin.token, "/v1/api-keys", &body).await;
@@ -120,7 +107,7 @@ async fn a_key_works_until_its_expiry_and_is_refused_after_it() {
 #[tokio::test]
 async fn the_list_pages_through_keys_and_never_shows_a_key_or_digest() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let mut secrets = Vec::new();
     for _ in 0..3 {
         secrets.push(key_of(&new_key(&app, &admin.token, &["AUDIT_VIEW"]).await));
@@ -171,7 +158,7 @@ async fn the_list_pages_through_keys_and_never_shows_a_key_or_digest() {
 #[tokio::test]
 async fn invalid_requests_answer_422_naming_the_field() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let long = "x".repeat(101);
     for (body, field) in [
         (json!({"name": "k", "scopes": ["NO_SUCH_PERMISSION"]}), "scopes"),
@@ -185,17 +172,17 @@ async fn invalid_requests_answer_422_naming_the_field() {
         ),
     ] {
         let response = app.post_as(&admin.token, "/v1/api-keys", &body).await;
-        assert_eq!(response.status(), 422, "{body}");
-        let problem: Value = response.json().await.unwrap();
-        assert_eq!(problem["errors"][0]["field"], field, "{body}");
+        let problem = response.problem().await;
+        assert_eq!(problem.status, 422, "{body}");
+        assert_eq!(problem.errors[0].field, field, "{body}");
     }
-    assert!(audit_summaries(&app, "api_key.create").await.is_empty());
+    assert!(app.audit_summaries("api_key.create").await.is_empty());
 }
 
 #[tokio::test]
 async fn a_key_cannot_carry_more_power_than_its_creator() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let response = app
         .post_as(&admin.token, "/v1/api-keys", &json!({"name": "k", "scopes": ["TENANTS_MANAGE"]}))
         .await;
@@ -212,7 +199,7 @@ async fn a_key_cannot_carry_more_power_than_its_creator() {
 #[tokio::test]
 async fn a_key_of_a_suspended_tenant_stops_working() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let key = key_of(&new_key(&app, &admin.token, &["AUDIT_VIEW"]).await);
     assert_eq!(app.get_as(&key, "/v1/audit-log").await.status(), 200);
     sqlx::query("update tenants set status = 'suspended' where id = $1")
@@ -279,7 +266,7 @@ async fn keys_need_a_token_and_the_api_keys_manage_permission() {
 #[tokio::test]
 async fn another_tenants_key_is_not_found_and_keeps_working() {
     let app = TestApp::spawn().await;
-    let (a, b) = (admin_of(&app, "acme").await, admin_of(&app, "globex").await);
+    let (a, b) = (app.admin_of("acme").await, app.admin_of("globex").await);
     let created = new_key(&app, &a.token, &["AUDIT_VIEW"]).await;
     let path = format!("/v1/api-keys/{}", created["id"].as_str().unwrap());
     let response = app.send_as(reqwest::Method::DELETE, &b.token, &path, &json!({})).await;

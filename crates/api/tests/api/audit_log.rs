@@ -5,13 +5,8 @@ use platform::TenantId;
 use platform::access::Role;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
-use testapp::{Member, TestApp};
+use testapp::TestApp;
 use uuid::Uuid;
-
-async fn admin_of(app: &TestApp, slug: &str) -> Member {
-    let tenant = app.tenant(slug).await;
-    app.member(tenant, &format!("admin@{slug}.test"), Role::TENANT_ADMIN).await
-}
 
 /// Appends a row to `tenant`'s chain as the database would for a service (the trigger chains it).
 async fn seed(
@@ -69,7 +64,7 @@ fn seeded_actions(page: &Value) -> Vec<String> {
 #[tokio::test]
 async fn each_filter_narrows_the_results() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let (alice, bob) = seed_history(&app, admin.tenant).await;
     let all = list(&app, &admin.token, "").await;
     assert_eq!(
@@ -103,7 +98,7 @@ async fn each_filter_narrows_the_results() {
 #[tokio::test]
 async fn items_carry_actor_target_and_request_details() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let page = list(&app, &admin.token, "?action=session.login").await;
     let item = &page["items"][0];
     assert_eq!(item["actor"], json!({"type": "user", "id": admin.user.to_string()}));
@@ -116,7 +111,7 @@ async fn items_carry_actor_target_and_request_details() {
 #[tokio::test]
 async fn pagination_with_limit_2_walks_every_row_exactly_once_and_writes_nothing() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     seed_history(&app, admin.tenant).await;
     let superuser = app.db.superuser().await;
     let count = || async {
@@ -151,7 +146,7 @@ async fn pagination_with_limit_2_walks_every_row_exactly_once_and_writes_nothing
 #[tokio::test]
 async fn bad_queries_answer_400_invalid_query_and_bad_cursors_400_invalid_cursor() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     for query in ["?cursor=abc", "?cursor=-3"] {
         let response = app.get_as(&admin.token, &format!("/v1/audit-log{query}")).await;
         assert_eq!(response.status(), 400, "{query}");
@@ -176,7 +171,7 @@ async fn bad_queries_answer_400_invalid_query_and_bad_cursors_400_invalid_cursor
 #[tokio::test]
 async fn tenant_b_never_sees_tenant_a_rows() {
     let app = TestApp::spawn().await;
-    let (a, b) = (admin_of(&app, "acme").await, admin_of(&app, "globex").await);
+    let (a, b) = (app.admin_of("acme").await, app.admin_of("globex").await);
     let (alice, _) = seed_history(&app, a.tenant).await;
     let page = list(&app, &b.token, "?limit=200").await;
     let actors: BTreeSet<&str> = page["items"]
@@ -217,7 +212,7 @@ async fn the_platform_chain_is_for_global_administrators_only() {
     let own = list(&app, &app.admin_token().await, "?scope=tenant").await;
     assert!(own["items"].as_array().unwrap().iter().all(|i| i["action"] != "tenant.create"));
 
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let refused = app.get_as(&admin.token, "/v1/audit-log?scope=platform").await;
     assert_eq!(refused.status(), 403);
     assert_eq!(refused.json::<Value>().await.unwrap()["code"], "FORBIDDEN");

@@ -19,27 +19,19 @@ async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
         .unwrap()
 }
 
-async fn audit_actions(app: &TestApp) -> Vec<String> {
-    sqlx::query_scalar("select action from audit_log order by occurred_at, seq")
-        .fetch_all(&app.db.superuser().await)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn login_returns_a_bearer_token_pair_and_me_describes_the_session() {
     let app = TestApp::spawn().await;
-    let tokens = app.login(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
-    assert_eq!(tokens["token_type"], "Bearer");
-    assert_eq!(tokens["expires_in"], 900);
-    assert!(tokens["refresh_token"].as_str().unwrap().starts_with("prt_"));
+    let tokens = app.tokens(ADMIN_EMAIL, ADMIN_PASSWORD, None).await;
+    assert_eq!((tokens.token_type.as_str(), tokens.expires_in), ("Bearer", 900));
+    assert!(tokens.refresh_token.starts_with("prt_"));
 
-    let me: Value = app.get_as(&access_token(&tokens), "/v1/auth/me").await.json().await.unwrap();
+    let me: Value = app.get_as(&tokens.access_token, "/v1/auth/me").await.json().await.unwrap();
     assert_eq!(me["user"]["email"], ADMIN_EMAIL);
     assert_eq!(me["tenant"]["slug"], "default");
     assert_eq!(me["role"], "GLOBAL_ADMIN");
     assert!(me["permissions"].as_array().unwrap().iter().any(|p| p == "TENANTS_MANAGE"));
-    assert!(audit_actions(&app).await.contains(&"session.login".to_string()));
+    assert!(app.audit_actions().await.contains(&"session.login".to_string()));
 }
 
 #[tokio::test]
@@ -85,7 +77,7 @@ async fn refresh_rotates_and_a_replayed_token_revokes_the_whole_family() {
         401,
         "the newest token of the family is revoked too"
     );
-    assert!(audit_actions(&app).await.contains(&"session.refresh_reuse".to_string()));
+    assert!(app.audit_actions().await.contains(&"session.refresh_reuse".to_string()));
 }
 
 #[tokio::test]

@@ -5,18 +5,10 @@
 mod keys;
 mod ssrf;
 
-use crate::receivers::{admin_of, create_channel};
+use crate::receivers::create_channel;
 use platform::access::Role;
 use serde_json::{Value, json};
-use testapp::TestApp;
-
-async fn audit_rows(app: &TestApp, action: &str) -> Vec<Value> {
-    sqlx::query_scalar("select summary from audit_log where action = $1 order by seq")
-        .bind(action)
-        .fetch_all(&app.db.superuser().await)
-        .await
-        .unwrap()
-}
+use testapp::{ResponseExt, TestApp};
 
 /// The stored secret columns of a channel: (ciphertext, nonce, key id).
 async fn stored_secret(
@@ -34,18 +26,16 @@ async fn stored_secret(
 
 /// The first field error of a 422 answer: (field, code, message).
 async fn field_error(response: reqwest::Response) -> (String, String, String) {
-    assert_eq!(response.status(), 422);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["code"], "VALIDATION_FAILED");
-    let error = &body["errors"][0];
-    let text = |key: &str| error[key].as_str().unwrap().to_string();
-    (text("field"), text("code"), text("message"))
+    let problem = response.problem().await;
+    assert_eq!((problem.status, problem.code.as_str()), (422, "VALIDATION_FAILED"));
+    let error = problem.errors.into_iter().next().unwrap();
+    (error.field, error.code, error.message)
 }
 
 #[tokio::test]
 async fn a_webhook_channel_shows_its_signing_secret_once_and_stores_it_encrypted() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let body = json!({"name": "SOC hook", "kind": "webhook", "url": "http://127.0.0.1:9/hook",
                       "event_types": ["surface.port_opened"], "min_severity": "high"});
     let created = create_channel(&app, &admin.token, &body).await;
@@ -70,7 +60,7 @@ async fn a_webhook_channel_shows_its_signing_secret_once_and_stores_it_encrypted
     assert_eq!(key_id.as_deref(), Some("db-generated"));
     assert!(!ciphertext.windows(10).any(|w| secret.as_bytes().windows(10).any(|s| s == w)));
 
-    let audits = audit_rows(&app, "channel.create").await;
+    let audits = app.audit_summaries("channel.create").await;
     assert_eq!(audits.len(), 1);
     assert_eq!(audits[0]["host"], "127.0.0.1");
     assert!(!audits[0].to_string().contains(&secret[6..]));
@@ -79,7 +69,7 @@ async fn a_webhook_channel_shows_its_signing_secret_once_and_stores_it_encrypted
 #[tokio::test]
 async fn a_slack_url_is_kept_secret_and_only_its_host_is_shown() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let url = "http://localhost:9/services/T000/B000/xoxb-very-secret";
     let created =
         create_channel(&app, &admin.token, &json!({"name": "slack", "kind": "slack", "url": url}))
@@ -90,13 +80,13 @@ async fn a_slack_url_is_kept_secret_and_only_its_host_is_shown() {
     assert!(!text.contains("xoxb-very-secret"));
     let (ciphertext, _, _) = stored_secret(&app, created["id"].as_str().unwrap()).await;
     assert!(!String::from_utf8_lossy(&ciphertext.unwrap()).contains("xoxb"));
-    assert!(!audit_rows(&app, "channel.create").await[0].to_string().contains("xoxb"));
+    assert!(!app.audit_summaries("channel.create").await[0].to_string().contains("xoxb"));
 }
 
 #[tokio::test]
 async fn an_email_channel_hides_its_password_and_needs_tls_unless_its_relay_is_allowlisted() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let body = json!({"name": "mail", "kind": "email", "smtp_host": "127.0.0.1", "smtp_port": 2525,
                       "tls": "none", "username": "bot", "password": "hunter2-smtp",
                       "from": "Palisade <bot@palisade.test>", "to": ["soc@palisade.test"]});
@@ -127,7 +117,7 @@ async fn an_email_channel_hides_its_password_and_needs_tls_unless_its_relay_is_a
 #[tokio::test]
 async fn channel_input_is_validated_field_by_field() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let hook = |extra: Value| {
         let mut body = json!({"name": "x", "kind": "webhook", "url": "http://127.0.0.1:9/"});
         body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
@@ -164,13 +154,13 @@ async fn channel_input_is_validated_field_by_field() {
             field_error(app.post_as(&admin.token, "/v1/channels", &body).await).await;
         assert_eq!((got_field.as_str(), got_code.as_str()), (field, code), "{body}");
     }
-    assert!(audit_rows(&app, "channel.create").await.is_empty(), "nothing was created");
+    assert!(app.audit_summaries("channel.create").await.is_empty(), "nothing was created");
 }
 
 #[tokio::test]
 async fn channels_are_listed_changed_and_deleted_with_one_audit_row_each() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let first = create_channel(
         &app,
         &admin.token,
@@ -220,15 +210,15 @@ async fn channels_are_listed_changed_and_deleted_with_one_audit_row_each() {
     );
     assert_eq!(app.get_as(&admin.token, &path).await.status(), 404);
     assert_eq!(app.get_as(&admin.token, "/v1/channels/not-a-uuid").await.status(), 404);
-    assert_eq!(audit_rows(&app, "channel.create").await.len(), 2);
-    assert_eq!(audit_rows(&app, "channel.update").await.len(), 1);
-    assert_eq!(audit_rows(&app, "channel.delete").await.len(), 1);
+    assert_eq!(app.audit_summaries("channel.create").await.len(), 2);
+    assert_eq!(app.audit_summaries("channel.update").await.len(), 1);
+    assert_eq!(app.audit_summaries("channel.delete").await.len(), 1);
 }
 
 #[tokio::test]
 async fn a_channel_name_is_unique_in_its_tenant_only() {
     let app = TestApp::spawn().await;
-    let (a, b) = (admin_of(&app, "acme").await, admin_of(&app, "umbrella").await);
+    let (a, b) = (app.admin_of("acme").await, app.admin_of("umbrella").await);
     let body = json!({"name": "hook", "kind": "webhook", "url": "http://127.0.0.1:9/"});
     create_channel(&app, &a.token, &body).await;
     let again = app.post_as(&a.token, "/v1/channels", &body).await;

@@ -7,7 +7,7 @@ mod kinds;
 mod retries;
 
 use crate::receivers::{
-    HookReceiver, Reply, admin_of, create_channel, delivery, send_test, start_relay, uuid,
+    HookReceiver, Reply, create_channel, delivery, send_test, start_relay, uuid,
     verify_standard_webhook, wait_for_status,
 };
 use notify::RelayOutcome;
@@ -19,7 +19,7 @@ use testapp::TestApp;
 #[tokio::test]
 async fn a_webhook_is_signed_per_standard_webhooks_and_verified_independently() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let receiver = HookReceiver::start(vec![], 204).await;
     let body = json!({"name": "hook", "kind": "webhook", "url": receiver.url("/hooks/palisade")});
     let channel = create_channel(&app, &admin.token, &body).await;
@@ -73,7 +73,7 @@ async fn a_webhook_is_signed_per_standard_webhooks_and_verified_independently() 
 #[tokio::test]
 async fn two_relays_racing_on_one_delivery_send_it_once() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let receiver = HookReceiver::start(vec![Reply::Stall(Duration::from_millis(400))], 200).await;
     let channel = create_channel(
         &app,
@@ -99,7 +99,7 @@ async fn two_relays_racing_on_one_delivery_send_it_once() {
 #[tokio::test]
 async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_after() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     // The first request stalls past the kill; the next one is answered at once.
     let receiver = HookReceiver::start(vec![Reply::Stall(Duration::from_secs(8))], 200).await;
     let channel = create_channel(
@@ -137,7 +137,7 @@ async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_afte
 #[tokio::test]
 async fn deliveries_are_listed_with_filters_and_only_dead_or_failed_ones_can_be_retried() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let analyst = app.member(admin.tenant, "l1@acme.test", Role::SOC_ANALYST_L1).await;
     let receiver = HookReceiver::start(vec![], 200).await;
     let hook = |name: &str| json!({"name": name, "kind": "webhook", "url": receiver.url("/")});
@@ -194,7 +194,7 @@ async fn deliveries_are_listed_with_filters_and_only_dead_or_failed_ones_can_be_
 #[tokio::test]
 async fn deleting_a_channel_takes_its_deliveries_and_keeps_the_events() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let channel = create_channel(
         &app,
         &admin.token,

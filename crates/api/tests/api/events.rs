@@ -1,7 +1,7 @@
 //! HTTP tests of /v1/events, fed the way a capability feeds it: `platform::outbox::emit` inside
 //! the domain's transaction, which also creates one delivery per matching channel.
 
-use crate::receivers::{admin_of, create_channel};
+use crate::receivers::create_channel;
 use platform::TenantId;
 use platform::access::Role;
 use platform::outbox::{Event, Severity, emit};
@@ -33,7 +33,7 @@ async fn event_ids(app: &TestApp, token: &str, query: &str) -> Vec<String> {
 #[tokio::test]
 async fn events_are_listed_newest_first_with_type_severity_and_time_filters() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let opened = emit_event(&app, admin.tenant, "surface.port_opened", Severity::High).await;
     let closed = emit_event(&app, admin.tenant, "surface.port_closed", Severity::Low).await;
     let alert = emit_event(&app, admin.tenant, "alerts.created", Severity::Critical).await;
@@ -80,7 +80,7 @@ async fn events_are_listed_newest_first_with_type_severity_and_time_filters() {
 #[tokio::test]
 async fn a_tenant_never_sees_another_tenants_events() {
     let app = TestApp::spawn().await;
-    let (a, b) = (admin_of(&app, "acme").await, admin_of(&app, "umbrella").await);
+    let (a, b) = (app.admin_of("acme").await, app.admin_of("umbrella").await);
     let mine = emit_event(&app, a.tenant, "surface.port_opened", Severity::High).await;
     emit_event(&app, b.tenant, "surface.port_opened", Severity::High).await;
     assert_eq!(event_ids(&app, &a.token, "").await, [mine.as_str()]);
@@ -91,7 +91,7 @@ async fn a_tenant_never_sees_another_tenants_events() {
 #[tokio::test]
 async fn an_event_gets_one_delivery_per_enabled_channel_whose_filters_match() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let hook = |name: &str, extra: Value| {
         let mut body = json!({"name": name, "kind": "webhook", "url": "http://127.0.0.1:9/"});
         body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());

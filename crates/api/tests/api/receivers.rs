@@ -10,7 +10,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, Mac};
-use platform::access::Role;
 use serde_json::Value;
 use sha2::Sha256;
 use std::collections::VecDeque;
@@ -18,7 +17,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use testapp::{Member, TestApp};
+use testapp::TestApp;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -212,12 +211,6 @@ impl Tripwire {
     pub fn accepted(&self) -> usize {
         self.accepted.load(Ordering::SeqCst)
     }
-}
-
-/// A tenant administrator (with `CHANNELS_MANAGE` and `EVENTS_VIEW`) of a new tenant.
-pub async fn admin_of(app: &TestApp, slug: &str) -> Member {
-    let tenant = app.tenant(slug).await;
-    app.member(tenant, &format!("admin@{slug}.test"), Role::TENANT_ADMIN).await
 }
 
 /// Creates a channel; panics unless it answers 201.

@@ -3,12 +3,7 @@
 
 use platform::access::{Permission, Role};
 use serde_json::{Value, json};
-use testapp::{Member, TestApp};
-
-async fn admin_of(app: &TestApp, slug: &str) -> Member {
-    let tenant = app.tenant(slug).await;
-    app.member(tenant, &format!("admin@{slug}.test"), Role::TENANT_ADMIN).await
-}
+use testapp::TestApp;
 
 async fn put_roles(app: &TestApp, token: &str, roles: Value) -> reqwest::Response {
     app.send_as(reqwest::Method::PUT, token, "/v1/roles", &json!({ "roles": roles })).await
@@ -30,18 +25,10 @@ fn defaults(role: Role) -> Vec<String> {
     role.default_permissions().iter().map(|p| p.as_str().to_string()).collect()
 }
 
-async fn audit_rows(app: &TestApp, action: &str) -> Vec<Value> {
-    sqlx::query_scalar("select summary from audit_log where action = $1 order by seq")
-        .bind(action)
-        .fetch_all(&app.db.superuser().await)
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn the_matrix_lists_the_eight_roles_with_their_defaults_and_every_permission() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let shown = matrix(&app, &admin.token).await;
     let roles = shown["roles"].as_array().unwrap();
     assert_eq!(roles.len(), 8);
@@ -57,7 +44,7 @@ async fn the_matrix_lists_the_eight_roles_with_their_defaults_and_every_permissi
 #[tokio::test]
 async fn granting_audit_view_to_l1_applies_to_the_same_token_at_once_and_reset_removes_it() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let analyst = app.member(admin.tenant, "l1@acme.test", Role::SOC_ANALYST_L1).await;
     assert_eq!(app.get_as(&analyst.token, "/v1/audit-log").await.status(), 403);
 
@@ -74,13 +61,13 @@ async fn granting_audit_view_to_l1_applies_to_the_same_token_at_once_and_reset_r
     assert_eq!(reset.status(), 200);
     assert_eq!(app.get_as(&analyst.token, "/v1/audit-log").await.status(), 403);
 
-    let updates = audit_rows(&app, "roles.update").await;
+    let updates = app.audit_summaries("roles.update").await;
     assert_eq!(updates.len(), 1);
     assert_eq!(
         updates[0]["roles"]["SOC_ANALYST_L1"],
         json!({"added": ["AUDIT_VIEW"], "removed": []})
     );
-    let resets = audit_rows(&app, "roles.reset").await;
+    let resets = app.audit_summaries("roles.reset").await;
     assert_eq!(resets.len(), 1);
     assert_eq!(
         resets[0]["roles"]["SOC_ANALYST_L1"],
@@ -91,7 +78,7 @@ async fn granting_audit_view_to_l1_applies_to_the_same_token_at_once_and_reset_r
 #[tokio::test]
 async fn locked_roles_and_lock_out_edits_answer_422_role_locked() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     for roles in [
         json!({ "GLOBAL_ADMIN": ["AUDIT_VIEW"] }),
         json!({ "TENANT_ADMIN": ["USERS_VIEW", "ROLES_VIEW"] }),
@@ -100,7 +87,7 @@ async fn locked_roles_and_lock_out_edits_answer_422_role_locked() {
         assert_eq!(response.status(), 422, "{roles}");
         assert_eq!(response.json::<Value>().await.unwrap()["code"], "ROLE_LOCKED");
     }
-    assert!(audit_rows(&app, "roles.update").await.is_empty());
+    assert!(app.audit_summaries("roles.update").await.is_empty());
     assert_eq!(
         matrix(&app, &admin.token).await["roles"][1]["permissions"].as_array().unwrap().len(),
         defaults(Role::TENANT_ADMIN).len()
@@ -110,7 +97,7 @@ async fn locked_roles_and_lock_out_edits_answer_422_role_locked() {
 #[tokio::test]
 async fn unknown_roles_and_permissions_answer_422_naming_roles() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     for roles in [
         json!({ "KING": ["AUDIT_VIEW"] }),
         json!({ "SOC_ANALYST_L1": ["FLY"] }),
@@ -128,7 +115,7 @@ async fn unknown_roles_and_permissions_answer_422_naming_roles() {
 #[tokio::test]
 async fn an_editor_cannot_grant_a_permission_they_do_not_hold() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let mut l2 = defaults(Role::SOC_ANALYST_L2);
     l2.push("ROLES_MANAGE".into());
     assert_eq!(put_roles(&app, &admin.token, json!({ "SOC_ANALYST_L2": l2 })).await.status(), 200);
@@ -146,7 +133,7 @@ async fn an_editor_cannot_grant_a_permission_they_do_not_hold() {
 #[tokio::test]
 async fn editing_roles_in_one_tenant_leaves_another_tenants_matrix_alone() {
     let app = TestApp::spawn().await;
-    let (a, b) = (admin_of(&app, "acme").await, admin_of(&app, "globex").await);
+    let (a, b) = (app.admin_of("acme").await, app.admin_of("globex").await);
     let response =
         put_roles(&app, &a.token, json!({ "EXECUTIVE_READONLY": ["REPORTS_VIEW"] })).await;
     assert_eq!(response.status(), 200);

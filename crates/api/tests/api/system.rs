@@ -51,7 +51,10 @@ async fn metrics_count_requests_by_route_template_and_status() {
     let app = TestApp::spawn().await;
     app.get("/healthz").await;
     app.get("/no/such/path").await;
-    let text = app.get("/metrics").await.text().await.unwrap();
+    let response = app.get("/metrics").await;
+    let content_type = response.headers()["content-type"].to_str().unwrap().to_string();
+    assert!(content_type.starts_with("application/openmetrics-text"), "{content_type}");
+    let text = response.text().await.unwrap();
     assert!(
         text.contains(
             r#"palisade_http_requests_total{method="GET",route="/healthz",status="200"} 1"#

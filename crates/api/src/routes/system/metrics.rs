@@ -6,12 +6,12 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use edge::AppState;
 
+/// The OpenMetrics 1.0 media type, which is what the encoder writes (it ends with `# EOF`).
+const OPENMETRICS: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
 #[utoipa::path(get, path = "/metrics", tag = "system",
-    responses((status = 200, description = "Prometheus text format", body = String,
+    responses((status = 200, description = "OpenMetrics 1.0 text", body = String,
                content_type = "application/openmetrics-text")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.render(state.services.db.pool()),
-    )
+    ([(header::CONTENT_TYPE, OPENMETRICS)], state.metrics.render(state.services.db.pool()))
 }

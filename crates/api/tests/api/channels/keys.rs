@@ -2,9 +2,7 @@
 //! the operator configures a key, moves to that key on the channel's next change, and a service
 //! without that key cannot open it (and says which key it lacks).
 
-use crate::receivers::{
-    HookReceiver, admin_of, create_channel, send_test, uuid, verify_standard_webhook,
-};
+use crate::receivers::{HookReceiver, create_channel, send_test, uuid, verify_standard_webhook};
 use notify::service::input::ChannelInput;
 use notify::{Notify, NotifySettings, RelayOutcome};
 use serde_json::json;
@@ -14,7 +12,7 @@ use testapp::TestApp;
 async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_configured_and_moves_to_it()
  {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let receiver = HookReceiver::start(vec![], 200).await;
     let channel = create_channel(
         &app,

@@ -6,7 +6,7 @@
 //! stands for the name-resolving case, and `10.0.0.1` itself (plus the guard's classification of
 //! every private range) is covered by the guard's own table-driven tests in platform.
 
-use crate::receivers::{Tripwire, admin_of, create_channel, send_test, uuid};
+use crate::receivers::{Tripwire, create_channel, send_test, uuid};
 use notify::{Notify, NotifySettings, RelayOutcome};
 use platform::outbound::OutboundPolicy;
 use serde_json::{Value, json};
@@ -18,7 +18,7 @@ async fn without_the_allowlist_internal_addresses_are_refused_at_creation_and_ne
     let app =
         TestApp::spawn_with(|config| config.platform.outbound = OutboundPolicy::deny_private())
             .await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let tripwire = Tripwire::start().await;
     let port = tripwire.port;
     let cases = [
@@ -66,7 +66,7 @@ async fn without_the_allowlist_internal_addresses_are_refused_at_creation_and_ne
 async fn a_send_to_an_address_refused_at_send_time_fails_without_connecting() {
     // Created while loopback was allowlisted; sent by a relay whose policy no longer allows it.
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let tripwire = Tripwire::start().await;
     let url = format!("http://127.0.0.1:{}/hook?token=abc123", tripwire.port);
     let channel =

@@ -2,9 +2,7 @@
 //! console link, and an email with the event title in its subject and both bodies, received by a
 //! real (tiny) SMTP server. Also: a sealed secret copied to another row does not open there.
 
-use crate::receivers::{
-    HookReceiver, SmtpReceiver, admin_of, create_channel, delivery, send_test, uuid,
-};
+use crate::receivers::{HookReceiver, SmtpReceiver, create_channel, delivery, send_test, uuid};
 use notify::RelayOutcome;
 use serde_json::{Value, json};
 use testapp::TestApp;
@@ -12,7 +10,7 @@ use testapp::TestApp;
 #[tokio::test]
 async fn a_slack_channel_receives_a_block_kit_message_linking_to_the_console() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let receiver = HookReceiver::start(vec![], 200).await;
     let url = receiver.url("/services/T000/B000/xoxb-secret");
     let channel =
@@ -49,7 +47,7 @@ async fn a_slack_channel_receives_a_block_kit_message_linking_to_the_console() {
 #[tokio::test]
 async fn an_email_channel_delivers_to_an_smtp_server_with_text_and_html_bodies() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let smtp = SmtpReceiver::start().await;
     let body = json!({"name": "mail", "kind": "email", "smtp_host": "127.0.0.1", "smtp_port": smtp.addr.port(),
                       "tls": "none", "from": "Palisade <bot@palisade.test>",
@@ -85,7 +83,7 @@ async fn an_email_channel_delivers_to_an_smtp_server_with_text_and_html_bodies()
 #[tokio::test]
 async fn a_sealed_secret_copied_to_another_channel_does_not_open_there() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let receiver = HookReceiver::start(vec![], 200).await;
     let hook = |name: &str| json!({"name": name, "kind": "webhook", "url": receiver.url("/")});
     let source = create_channel(&app, &admin.token, &hook("source")).await;

@@ -2,8 +2,7 @@
 //! five attempts, the manual retry, and what `last_error` may say.
 
 use crate::receivers::{
-    HookReceiver, Reply, Tripwire, admin_of, create_channel, send_test, start_relay, uuid,
-    wait_for_status,
+    HookReceiver, Reply, Tripwire, create_channel, send_test, start_relay, uuid, wait_for_status,
 };
 use notify::RelayOutcome;
 use serde_json::{Value, json};
@@ -19,7 +18,7 @@ async fn app_with_backoff(base: Duration) -> TestApp {
 #[tokio::test]
 async fn a_receiver_failing_four_times_then_succeeding_gets_one_delivery_after_five_attempts() {
     let app = app_with_backoff(Duration::from_millis(20)).await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let failures =
         vec![Reply::Status(500), Reply::Status(503), Reply::Status(500), Reply::Status(429)];
     let receiver = HookReceiver::start(failures, 200).await;
@@ -54,7 +53,7 @@ async fn a_receiver_failing_four_times_then_succeeding_gets_one_delivery_after_f
 #[tokio::test]
 async fn a_receiver_that_always_fails_leaves_the_delivery_dead_until_it_is_retried() {
     let app = app_with_backoff(Duration::from_millis(20)).await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let receiver = HookReceiver::start(vec![], 500).await;
     let url = receiver.url("/hook?token=s3cr3t-token");
     let channel =
@@ -97,7 +96,7 @@ async fn a_receiver_that_always_fails_leaves_the_delivery_dead_until_it_is_retri
 #[tokio::test]
 async fn a_redirect_is_a_failure_and_is_never_followed() {
     let app = TestApp::spawn().await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     let elsewhere = Tripwire::start().await;
     let location = format!("http://127.0.0.1:{}/stolen", elsewhere.port);
     let receiver = HookReceiver::start(vec![Reply::Redirect(location)], 200).await;
@@ -118,7 +117,7 @@ async fn a_redirect_is_a_failure_and_is_never_followed() {
 #[tokio::test]
 async fn an_unreachable_receiver_fails_the_attempt_with_a_message_naming_only_the_host() {
     let app = app_with_backoff(Duration::from_secs(30)).await;
-    let admin = admin_of(&app, "acme").await;
+    let admin = app.admin_of("acme").await;
     // A port nothing listens on: bind, note it, close.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let url = format!("http://127.0.0.1:{port}/hook?token=s3cr3t-token");

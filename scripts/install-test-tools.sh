@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the independent test peers the test suite runs against the API, into
+# target/test-tools (idempotent: nothing is fetched when the pinned versions are there):
+#   * schemathesis, the OpenAPI fuzzer (PyPI), used by the api crate's `fuzz` test.
+# They are test tools only, never part of the product.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+tools=target/test-tools
+venv="$tools/venv"
+
+if [ -x "$venv/bin/schemathesis" ] \
+  && "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  exit 0
+fi
+mkdir -p "$tools"
+if [ ! -x "$venv/bin/pip" ]; then
+  rm -rf "$venv"
+  python3 -m venv "$venv" || {
+    # Debian's python3 ships venv separately.
+    apt-get update -q && apt-get install -y -q python3-venv
+    rm -rf "$venv" && python3 -m venv "$venv"
+  }
+fi
+"$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+"$venv/bin/schemathesis" --version
