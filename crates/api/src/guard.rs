@@ -27,20 +27,8 @@ pub fn guard<S>(
 where
     S: Clone + Send + Sync + 'static,
 {
-    for item in paths.paths.values_mut() {
-        for operation in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-            &mut item.head,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            document(operation, access, tier);
-        }
+    for operation in crate::openapi::operations_mut(&mut paths) {
+        document(operation, access, tier);
     }
     let router = router.route_layer(from_fn(move |request: Request, next: Next| {
         enforce(access, tier, request, next)

@@ -7,7 +7,7 @@
 //! statuses and codes of their own conflicts), and `guard` adds the answers every route can give
 //! (401, 403, 404, 400, 413, 415, 422, 429, 500, 503) from its access, parameters and body.
 
-use utoipa::openapi::path::Operation;
+use utoipa::openapi::path::{Operation, Paths};
 use utoipa::openapi::response::ResponseBuilder;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{Content, Ref, RefOr};
@@ -74,11 +74,10 @@ pub fn add_problem(operation: &mut Operation, status: u16, description: &str) {
     responses.insert(key, RefOr::T(response));
 }
 
-/// Makes every declared error answer of the document problem+json (handlers declare their
-/// conflicts by status and description only).
-pub fn problems_everywhere(openapi: &mut utoipa::openapi::OpenApi) {
-    for item in openapi.paths.paths.values_mut() {
-        for operation in [
+/// Every operation of `paths`, whatever its method.
+pub fn operations_mut(paths: &mut Paths) -> impl Iterator<Item = &mut Operation> {
+    paths.paths.values_mut().flat_map(|item| {
+        [
             &mut item.get,
             &mut item.put,
             &mut item.post,
@@ -88,17 +87,22 @@ pub fn problems_everywhere(openapi: &mut utoipa::openapi::OpenApi) {
         ]
         .into_iter()
         .flatten()
-        {
-            let errors: Vec<u16> = operation
-                .responses
-                .responses
-                .keys()
-                .filter_map(|status| status.parse::<u16>().ok())
-                .filter(|status| *status >= 400)
-                .collect();
-            for status in errors {
-                add_problem(operation, status, "An error");
-            }
+    })
+}
+
+/// Makes every declared error answer of the document problem+json (handlers declare their
+/// conflicts by status and description only).
+pub fn problems_everywhere(openapi: &mut utoipa::openapi::OpenApi) {
+    for operation in operations_mut(&mut openapi.paths) {
+        let errors: Vec<u16> = operation
+            .responses
+            .responses
+            .keys()
+            .filter_map(|status| status.parse::<u16>().ok())
+            .filter(|status| *status >= 400)
+            .collect();
+        for status in errors {
+            add_problem(operation, status, "An error");
         }
     }
 }

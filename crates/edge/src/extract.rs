@@ -153,17 +153,22 @@ pub struct PageParams {
     pub cursor: Option<String>,
 }
 
-/// The page a list request asks for: its limit checked, its cursor passed on unread (the
-/// service decodes it into the list's own key). Other query parameters are the filter's.
+/// The page of a list without filters: its limit checked, its cursor passed on unread (the
+/// service decodes it into the list's own key). Any other query parameter is refused.
 #[derive(Debug, Clone)]
 pub struct Paging(pub PageRequest);
+
+/// The filter of a list that has none.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoFilter {}
 
 impl<S: Send + Sync> FromRequestParts<S> for Paging {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let ApiQuery(params) = ApiQuery::<PageParams>::from_request_parts(parts, state).await?;
-        Ok(Paging(PageRequest::new(params.limit, params.cursor)?))
+        let Listing(page, NoFilter {}) = Listing::from_request_parts(parts, state).await?;
+        Ok(Paging(page))
     }
 }
 

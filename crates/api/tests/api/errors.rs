@@ -62,3 +62,67 @@ async fn a_request_that_runs_too_long_is_abandoned_with_a_503_problem() {
     let (status, body) = problem(response).await;
     assert_eq!((status, body["code"].as_str()), (503, Some("REQUEST_TIMEOUT")));
 }
+
+#[tokio::test]
+async fn a_nul_character_in_a_json_string_is_a_400_even_before_login() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client
+        .post(app.url("/v1/auth/login"))
+        .header("content-type", "application/json")
+        .body(r#"{"email": "a\u0000b@x.test", "password": "whatever-long-enough"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(response).await;
+    assert_eq!((status, body["code"].as_str()), (400, Some("INVALID_JSON")));
+}
+
+#[tokio::test]
+async fn hostile_query_values_are_400s_never_500s() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let channel = uuid::Uuid::new_v4();
+    for (path, code) in [
+        ("/v1/audit-log?action=a%00b", "INVALID_QUERY"),
+        ("/v1/audit-log?since=-100000-01-01T00:00:00Z", "INVALID_QUERY"),
+        ("/v1/audit-log?until=99999-01-01T00:00:00Z", "INVALID_QUERY"),
+        ("/v1/events?since=0000-12-31T00:00:00Z", "INVALID_QUERY"),
+        (&format!("/v1/deliveries?cursor=-8000000000000000000_{channel}"), "INVALID_CURSOR"),
+        (
+            "/v1/deliveries?cursor=eyJ2IjoxLCJrIjpbIi0xMDAwMDAtMDEtMDFUMDA6MDA6MDBaIiwiMCJdfQ",
+            "INVALID_CURSOR",
+        ),
+        ("/v1/channels?colour=blue", "INVALID_QUERY"),
+        ("/v1/users?limit=99999999999999999999", "INVALID_QUERY"),
+    ] {
+        let (status, body) = problem(app.get_as(&admin, path).await).await;
+        assert_eq!((status, body["code"].as_str()), (400, Some(code)), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_nul_character_in_tenant_settings_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let tenant = app.tenant("acme").await;
+    let response = app
+        .client
+        .patch(app.url(&format!("/v1/tenants/{tenant}")))
+        .bearer_auth(&admin)
+        .header("content-type", "application/json")
+        .body(r#"{"settings": {"note": "a\u0000b"}}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, _) = problem(response).await;
+    assert_eq!(status, 400);
+    let settings: Value = app
+        .get_as(&admin, &format!("/v1/tenants/{tenant}"))
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()["settings"]
+        .clone();
+    assert_eq!(settings, serde_json::json!({}));
+}

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use edge::ApiError;
 use edge::auth::Auth;
-use edge::extract::{ApiQuery, PageParams, Paging};
+use edge::extract::{Listing, PageParams};
 use identity::Identity;
 use platform::Page;
 use serde::Deserialize;
@@ -22,6 +22,7 @@ pub enum StatusFilter {
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct ListTenantsQuery {
     /// Only tenants with this status.
     #[param(inline)]
@@ -33,8 +34,7 @@ pub struct ListTenantsQuery {
 pub async fn list(
     State(identity): State<Identity>,
     Auth(principal): Auth,
-    Paging(page): Paging,
-    ApiQuery(query): ApiQuery<ListTenantsQuery>,
+    Listing(page, query): Listing<ListTenantsQuery>,
 ) -> Result<Json<Page<TenantResponse>>, ApiError> {
     let status = query.status.map(|s| match s {
         StatusFilter::Active => "active",

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::State;
 use edge::ApiError;
 use edge::auth::Auth;
-use edge::extract::{ApiQuery, PageParams, Paging};
+use edge::extract::{Listing, PageParams};
 use identity::Identity;
 use identity::service::users::MemberQuery;
 use platform::Page;
@@ -15,6 +15,7 @@ use utoipa::IntoParams;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct UserFilter {
     /// `active`, `blocked` or `deleted`.
     pub status: Option<String>,
@@ -30,8 +31,7 @@ pub struct UserFilter {
 pub async fn list(
     State(identity): State<Identity>,
     Auth(principal): Auth,
-    Paging(page): Paging,
-    ApiQuery(filter): ApiQuery<UserFilter>,
+    Listing(page, filter): Listing<UserFilter>,
 ) -> Result<Json<Page<UserItem>>, ApiError> {
     let query = MemberQuery { status: filter.status.as_deref(), role: filter.role.as_deref() };
     let members = identity.list_members(&principal, query, &page).await?;
