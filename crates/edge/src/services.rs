@@ -9,7 +9,9 @@ use notify::Notify;
 use notify::feed::Hub;
 use platform::Db;
 use platform::jobs::{JobRunner, JobRunnerBuilder};
+use platform::mail::Mailer;
 use std::future::Future;
+use std::sync::Arc;
 
 #[derive(Clone)]
 pub struct Services {
@@ -30,7 +32,11 @@ impl Services {
     /// Builds every service on `db`. Identity loads (or, on first start, generates) its keys, so
     /// the database must be reachable; everything else connects lazily.
     pub async fn build(settings: &Settings, db: Db) -> anyhow::Result<Services> {
-        let identity = Identity::start(db.clone(), settings.identity.clone()).await?;
+        let outbound = &settings.platform.outbound;
+        let mailer = settings.mail.clone().map(|mail| {
+            Arc::new(notify::mail::SmtpMailer::new(mail, outbound.clone())) as Arc<dyn Mailer>
+        });
+        let identity = Identity::start(db.clone(), settings.identity.clone(), mailer).await?;
         let notify =
             Notify::new(db.clone(), settings.platform.outbound.clone(), settings.notify.clone());
         let feed = Hub::new(db.clone(), settings.feed.clone());
@@ -48,6 +54,7 @@ impl Services {
 
     /// Registers every capability's job handlers on `builder`.
     pub fn register_jobs(&self, builder: JobRunnerBuilder) -> JobRunnerBuilder {
+        let builder = identity::register_jobs(builder, &self.identity);
         notify::register_jobs(builder, &self.notify)
     }
 

@@ -7,6 +7,7 @@ use crate::rate_limit::RateLimits;
 use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
+use notify::mail::MailSettings;
 use platform::config::{PlatformSettings, Source};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -16,6 +17,8 @@ pub struct Settings {
     pub platform: PlatformSettings,
     pub identity: IdentitySettings,
     pub notify: NotifySettings,
+    /// The installation's own mail (invitations, password resets); `None` without `[mail]`.
+    pub mail: Option<MailSettings>,
     pub feed: FeedSettings,
     pub http: HttpSettings,
     pub limits: RateLimits,
@@ -23,10 +26,14 @@ pub struct Settings {
 
 impl Settings {
     pub fn read(src: &mut Source<'_>) -> Settings {
+        let notify = NotifySettings::read(src);
+        let mut identity = IdentitySettings::read(src);
+        identity.public_url = notify.public_url.clone();
         Settings {
             platform: PlatformSettings::read(src),
-            identity: IdentitySettings::read(src),
-            notify: NotifySettings::read(src),
+            identity,
+            notify,
+            mail: MailSettings::read(src),
             feed: FeedSettings::default(),
             http: HttpSettings::read(src),
             limits: RateLimits::read(src),

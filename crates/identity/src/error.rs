@@ -27,6 +27,12 @@ pub enum AuthError {
 pub enum LoginError {
     #[error("invalid email or password")]
     InvalidCredentials,
+    /// The password is right but the address was never verified (self-registration).
+    #[error("the email address is not verified yet")]
+    EmailNotVerified,
+    /// Too many failures for this account from this client; try again after the wait.
+    #[error("too many failed attempts")]
+    Throttled { retry_after: std::time::Duration },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -48,6 +54,12 @@ pub enum Conflict {
     UserProtected,
     RoleLocked,
     TenantSuspended,
+    /// The change would leave the tenant without an active administrator.
+    LastTenantAdmin,
+    /// Mail to people (invitations) needs `[mail]`, which is not configured.
+    MailNotConfigured,
+    /// The invitation was accepted, revoked or replaced already.
+    InvitationClosed,
 }
 
 /// Managing tenants, users, roles and API keys, and reading the audit log.
@@ -65,6 +77,14 @@ pub enum ManageError {
     Page(#[from] PageError),
     #[error("registration is disabled on this installation")]
     RegistrationDisabled,
+    /// A token sent by email (invitation, password reset, verification) that is not ours, or
+    /// was used, revoked or has expired.
+    #[error("the token is invalid, used or expired")]
+    InvalidToken,
+    /// The password of the account is not the one given (accepting an invitation with an
+    /// existing account, changing one's password).
+    #[error("the password is not correct")]
+    WrongPassword,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -83,7 +103,7 @@ impl ManageError {
     }
 }
 
-platform::unexpected_from!(ManageError: sqlx::Error, platform::DbError);
+platform::unexpected_from!(ManageError: sqlx::Error, platform::DbError, platform::jobs::JobsError);
 platform::unexpected_from!(LoginError: sqlx::Error, platform::DbError);
 platform::unexpected_from!(RefreshError: sqlx::Error, platform::DbError);
 platform::unexpected_from!(AuthError: sqlx::Error, platform::DbError);

@@ -17,4 +17,13 @@ pub(crate) mod store;
 
 pub use error::{AuthError, Conflict, LoginError, ManageError, RefreshError};
 pub use service::Identity;
+
+/// Registers identity's jobs (the mail it sends to people), with the service they need, on a
+/// job runner.
+pub fn register_jobs(
+    builder: platform::jobs::JobRunnerBuilder,
+    identity: &Identity,
+) -> platform::jobs::JobRunnerBuilder {
+    builder.extension(identity.clone()).job::<service::mail::AccountMail>()
+}
 pub use settings::IdentitySettings;

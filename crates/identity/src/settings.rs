@@ -3,6 +3,7 @@
 //! [`IdentitySettings::read`]; tests build it with [`IdentitySettings::new`] and a fast hash cost.
 
 use crate::password::HashCost;
+use crate::service::throttle::LoginThrottleSettings;
 use platform::Secret;
 use platform::config::Source;
 
@@ -27,6 +28,15 @@ pub struct IdentitySettings {
     pub admin_email: String,
     /// Their password; generated and printed once when unset.
     pub admin_password: Option<Secret<String>>,
+    /// How failed logins are slowed down.
+    pub login_throttle: LoginThrottleSettings,
+    /// The console's address as users reach it, for links in invitations and resets (the
+    /// binary sets it from `public_url`).
+    pub public_url: String,
+    /// How long an invitation may be accepted.
+    pub invitation_ttl: chrono::Duration,
+    /// How long a password-reset or verification link works.
+    pub account_token_ttl: chrono::Duration,
 }
 
 impl IdentitySettings {
@@ -44,6 +54,10 @@ impl IdentitySettings {
             max_concurrent_hashes: 4,
             admin_email: "admin@localhost".into(),
             admin_password: None,
+            login_throttle: LoginThrottleSettings::default(),
+            public_url: "https://localhost:8443".into(),
+            invitation_ttl: chrono::Duration::days(7),
+            account_token_ttl: chrono::Duration::hours(1),
         }
     }
 

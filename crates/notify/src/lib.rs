@@ -14,6 +14,7 @@
 pub mod crypto;
 pub mod error;
 pub mod feed;
+pub mod mail;
 pub mod model;
 pub mod relay;
 pub mod send;

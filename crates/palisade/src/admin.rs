@@ -6,7 +6,8 @@ use crate::database::Database;
 use clap::Subcommand;
 use edge::Services;
 use identity::Identity;
-use identity::service::users::{MemberChanges, NewMember};
+use identity::service::operator::OperatorMember;
+use identity::service::users::MemberChanges;
 use platform::TenantId;
 use platform::access::Principal;
 use platform::audit::{self, RequestContext, VerifyError};
@@ -95,19 +96,20 @@ async fn manage(identity: &Identity, command: AdminCommand) -> anyhow::Result<()
         }
         AdminCommand::CreateUser { email, tenant, role, display_name } => {
             let tenant = find_tenant(identity, &tenant).await?;
-            let generated =
-                new_password.is_none().then(identity::service::operator::generate_password);
-            let password = new_password.as_deref().or(generated.as_deref());
-            let new = NewMember {
+            let new = OperatorMember {
                 email: &email,
                 role: &role,
                 display_name: display_name.as_deref(),
-                password,
+                password: new_password.as_deref(),
             };
-            let member = identity.add_member(&context, &Principal::system(tenant), new).await?;
+            let (member, created) = identity.create_member(&context, tenant, new).await?;
             println!("added {} to tenant {tenant} as {}", member.email, member.role.as_str());
-            if let Some(password) = generated {
-                println!("password (shown once): {password}");
+            match created {
+                Some(password) if new_password.is_none() => {
+                    println!("password (shown once): {}", password.expose());
+                }
+                Some(_) => {}
+                None => println!("the account existed already and keeps its password"),
             }
         }
         AdminCommand::ResetPassword { email } => {

@@ -15,7 +15,8 @@ pub async fn bootstrap(settings: &IdentitySettings, identity: &Identity) -> anyh
             // Printed to the terminal, never logged: logs are often shipped elsewhere.
             eprintln!(
                 "\n  Palisade created the first administrator.\n    email:    {email}\n    password: {}\n  \
-                 It is shown this once; change it after logging in.\n",
+                 It is shown this once. After logging in, change it with POST /v1/auth/password\n  \
+                 (current_password, new_password), or here with `palisade admin reset-password`.\n",
                 password.expose()
             );
         }

@@ -36,6 +36,7 @@ fn test_settings() -> Settings {
     settings.platform.outbound =
         OutboundPolicy::parse_allowlist("127.0.0.0/8, ::1/128").expect("allowlist");
     settings.notify.public_url = "https://palisade.test".into();
+    settings.identity.public_url = "https://palisade.test".into();
     settings.notify.backoff_base = Duration::from_millis(50);
     settings
 }
@@ -137,6 +138,14 @@ impl TestApp {
     /// An access token of the bootstrapped global administrator (in the default tenant).
     pub async fn admin_token(&self) -> String {
         access_token(&self.login(ADMIN_EMAIL, ADMIN_PASSWORD, None).await)
+    }
+
+    /// A job runner with every capability's jobs, polling every 50 ms: the worker of a test.
+    pub async fn start_jobs(&self) -> platform::jobs::JobRunner {
+        let builder = platform::jobs::JobRunner::builder(&self.db.app)
+            .poll_interval(Duration::from_millis(50))
+            .shutdown_grace(Duration::from_secs(1));
+        self.services.register_jobs(builder).start().await.expect("start the job runner")
     }
 
     /// The summaries of every audit row with `action`, oldest first, read as a superuser.

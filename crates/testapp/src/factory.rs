@@ -56,7 +56,8 @@ impl TestApp {
         let hash = self.services.identity.hasher().hash(&password).await.expect("hash");
         let mut tx = self.db.app.tenant_tx(tenant).await.expect("tenant tx");
         sqlx::query(
-            "insert into users (id, email, display_name, password_hash) values ($1, $2, 'Test User', $3)",
+            "insert into users (id, email, display_name, password_hash, email_verified_at)
+             values ($1, $2, 'Test User', $3, now())",
         )
         .bind(user)
         .bind(email)
@@ -81,6 +82,19 @@ impl TestApp {
             token: access_token(&tokens),
             refresh_token: tokens["refresh_token"].as_str().expect("refresh_token").to_string(),
         }
+    }
+
+    /// Makes the existing `user` a member of `tenant` with `role` (no invitation, no audit row).
+    pub async fn add_membership(&self, tenant: TenantId, user: UserId, role: Role) {
+        let mut tx = self.db.app.tenant_tx(tenant).await.expect("tenant tx");
+        sqlx::query("insert into memberships (tenant_id, user_id, role) values ($1, $2, $3)")
+            .bind(tenant)
+            .bind(user)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await
+            .expect("insert membership");
+        tx.commit().await.expect("commit");
     }
 
     /// A new tenant `slug` and its tenant administrator `admin@<slug>.test`, logged in.

@@ -12,6 +12,11 @@ const PUBLIC: &[&str] = &[
     "POST /v1/auth/login",
     "POST /v1/auth/refresh",
     "POST /v1/auth/register",
+    // Recovery and consent: the mailed token is the credential.
+    "POST /v1/auth/verify-email",
+    "POST /v1/auth/password-reset",
+    "POST /v1/auth/password-reset/confirm",
+    "POST /v1/invitations/accept",
     // The live feed's upgrade: browsers cannot send Authorization on a WebSocket, so the socket
     // authenticates in-band (subprotocol, header or first message) and is closed with 4401
     // otherwise.

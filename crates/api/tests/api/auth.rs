@@ -148,9 +148,12 @@ async fn expired_tampered_wrong_audience_wrong_type_and_unsigned_tokens_are_refu
     let token = app.admin_token().await;
     let me: Value = app.get_as(&token, "/v1/auth/me").await.json().await.unwrap();
     let now = chrono::Utc::now().timestamp();
+    // A forger holding the key still needs a live session: take the real token's.
+    let payload = token.split('.').nth(1).unwrap();
+    let real: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     let claims = |aud: &str, typ: &str, exp: i64| {
         json!({"iss": "palisade", "aud": aud, "sub": me["user"]["id"], "tid": me["tenant"]["id"],
-               "jti": uuid::Uuid::new_v4(), "sid": uuid::Uuid::new_v4(), "typ": typ, "iat": now - 10, "exp": exp,
+               "jti": uuid::Uuid::new_v4(), "sid": real["sid"], "typ": typ, "iat": now - 10, "exp": exp,
                "role": "GLOBAL_ADMIN"})
     };
     let hs256 = json!({"alg": "HS256", "typ": "JWT"});

@@ -7,8 +7,8 @@ mod kinds;
 mod retries;
 
 use crate::receivers::{
-    HookReceiver, Reply, create_channel, delivery, send_test, start_relay, uuid,
-    verify_standard_webhook, wait_for_status,
+    HookReceiver, Reply, create_channel, delivery, send_test, uuid, verify_standard_webhook,
+    wait_for_status,
 };
 use notify::RelayOutcome;
 use platform::access::Role;
@@ -124,7 +124,7 @@ async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_afte
     assert_eq!((shown["status"].as_str(), shown["attempts"].as_i64()), (Some("pending"), Some(0)));
 
     // A worker (as after a restart) takes the queued relay job and delivers it.
-    let runner = start_relay(&app).await;
+    let runner = app.start_jobs().await;
     let done = wait_for_status(&app, &admin.token, &id, "delivered").await;
     runner.shutdown().await.unwrap();
     assert_eq!(done["attempts"], 1);

@@ -3,6 +3,7 @@
 //! against the router: a new route with an id fails here until it joins the table.
 
 use crate::access::operations;
+use crate::receivers::{SmtpReceiver, mail_through};
 use platform::access::Role;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
@@ -20,6 +21,8 @@ enum Object {
     ChannelOfA,
     /// A delivery of tenant A (of its channel's test event).
     DeliveryOfA,
+    /// A pending invitation of tenant A.
+    InvitationOfA,
     /// Not tenant-owned: tenants are global rows only global administrators reach
     /// (`TENANTS_MANAGE`); a tenant administrator of B is refused with 403 before any lookup.
     GlobalTenant,
@@ -37,6 +40,7 @@ const TABLE: &[(&str, &str, Object, Option<&str>)] = &[
     ("DELETE", "/v1/channels/{id}", Object::ChannelOfA, None),
     ("POST", "/v1/channels/{id}/test", Object::ChannelOfA, None),
     ("POST", "/v1/deliveries/{id}/retry", Object::DeliveryOfA, None),
+    ("DELETE", "/v1/invitations/{id}", Object::InvitationOfA, None),
     ("GET", "/v1/tenants/{id}", Object::GlobalTenant, None),
     ("PATCH", "/v1/tenants/{id}", Object::GlobalTenant, Some(r#"{"name": "Stolen"}"#)),
     ("POST", "/v1/tenants/{id}/suspend", Object::GlobalTenant, None),
@@ -57,7 +61,8 @@ fn every_route_with_an_id_is_in_the_isolation_table() {
 
 #[tokio::test]
 async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
-    let app = TestApp::spawn().await;
+    let smtp = SmtpReceiver::start().await;
+    let app = TestApp::spawn_with(|settings| mail_through(&smtp, settings)).await;
     let (a, b) = (app.tenant("tenant-a").await, app.tenant("tenant-b").await);
     let owner_a = app.member(a, "owner@a.test", Role::TENANT_ADMIN).await;
     let victim = app.member(a, "victim@a.test", Role::SOC_ANALYST_L1).await;
@@ -83,6 +88,16 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
         .await
         .unwrap();
     let channel_id = channel["id"].as_str().unwrap().to_string();
+    let invitation: Value = app
+        .post_as(
+            &owner_a.token,
+            "/v1/invitations",
+            &json!({"email": "newcomer@a.test", "role": "SOC_ANALYST_L1"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
     let test: Value = app
         .post_as(&owner_a.token, &format!("/v1/channels/{channel_id}/test"), &json!({}))
         .await
@@ -102,6 +117,7 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
             Object::ApiKeyOfA => (key["id"].as_str().unwrap().to_string(), 404),
             Object::ChannelOfA => (channel_id.clone(), 404),
             Object::DeliveryOfA => (test["delivery_id"].as_str().unwrap().to_string(), 404),
+            Object::InvitationOfA => (invitation["id"].as_str().unwrap().to_string(), 404),
             Object::GlobalTenant => (a.to_string(), 403),
         };
         let url = app.url(&path.replace("{id}", &id));
@@ -123,4 +139,7 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
         .await
         .unwrap();
     assert_eq!(kept["name"], "a-hook");
+    let invitations: Value =
+        app.get_as(&owner_a.token, "/v1/invitations").await.json().await.unwrap();
+    assert_eq!(invitations["items"][0]["status"], "pending");
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access;
+mod access_policy;
 mod api_keys;
 mod audit_log;
 mod auth;
@@ -12,6 +13,7 @@ mod deliveries;
 mod errors;
 mod events;
 mod fuzz;
+mod invitations;
 mod isolation;
 mod openapi;
 mod receivers;

@@ -74,7 +74,7 @@ fn every_error_answer_is_problem_json_with_the_problem_schema() {
 }
 
 #[test]
-fn every_route_declares_a_known_rate_tier_and_login_is_in_the_auth_tier() {
+fn every_route_declares_a_known_rate_tier_and_credential_checks_are_in_the_auth_tier() {
     let doc = document();
     for (operation, body) in operations(&doc) {
         let tier = body[TIER_EXTENSION].as_str().unwrap_or_else(|| panic!("{operation}"));
@@ -83,7 +83,13 @@ fn every_route_declares_a_known_rate_tier_and_login_is_in_the_auth_tier() {
             "{operation}: {tier}"
         );
         let expected = match operation.as_str() {
-            "POST /v1/auth/login" | "POST /v1/auth/refresh" | "POST /v1/auth/register" => "auth",
+            "POST /v1/auth/refresh"
+            | "POST /v1/auth/register"
+            | "POST /v1/auth/verify-email"
+            | "POST /v1/auth/password-reset"
+            | "POST /v1/auth/password-reset/confirm"
+            | "POST /v1/auth/password"
+            | "POST /v1/invitations/accept" => "auth",
             "GET /healthz" | "GET /readyz" | "GET /metrics" => "unmetered",
             _ => "general",
         };

@@ -1,7 +1,7 @@
 //! Real receivers on loopback for the notification tests: an HTTP endpoint that records what it
 //! gets and answers from a script, a minimal SMTP server that captures messages, a tripwire
 //! listener that counts connections, an independent Standard Webhooks verifier, and helpers to
-//! create channels and follow deliveries through the API.
+//! create channels and follow deliveries through the API and to read tokens out of mail.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -257,10 +257,69 @@ where
     value.as_str().unwrap().parse().unwrap()
 }
 
-/// A job runner with the relay registered, polling every 50 ms: the worker of these tests.
-pub async fn start_relay(app: &TestApp) -> platform::jobs::JobRunner {
-    let builder = platform::jobs::JobRunner::builder(&app.db.app)
-        .poll_interval(Duration::from_millis(50))
-        .shutdown_grace(Duration::from_secs(1));
-    notify::register_jobs(builder, &app.services.notify).start().await.unwrap()
+/// Polls the SMTP receiver until a message to `to` arrives (at most 12 s); returns its text.
+pub async fn mail_to(smtp: &SmtpReceiver, to: &str) -> String {
+    mail_with(smtp, to, "").await
+}
+
+/// Like `mail_to`, for the first message to `to` that contains `needle`.
+pub async fn mail_with(smtp: &SmtpReceiver, to: &str, needle: &str) -> String {
+    let wanted = |m: &String| m.contains(&format!("To: {to}")) && m.contains(needle);
+    for _ in 0..240 {
+        if let Some(found) = smtp.messages().into_iter().map(readable).find(wanted) {
+            return found;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("no mail to {to} with {needle:?} arrived; got {:?}", smtp.messages());
+}
+
+/// A message as a mail client shows it: a quoted-printable body decoded (soft line breaks
+/// joined, `=XX` escapes turned back into bytes).
+fn readable(message: String) -> String {
+    if !message.contains("Content-Transfer-Encoding: quoted-printable") {
+        return message;
+    }
+    let joined = message.replace("=\n", "");
+    let bytes = joined.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let escape = (bytes[at] == b'=' && at + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[at + 1..at + 3]).ok())
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escape {
+            Some(byte) => {
+                out.push(byte);
+                at += 3;
+            }
+            None => {
+                out.push(bytes[at]);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The first token starting with `prefix` (`pinv_`, `prst_`, `pver_`) in a message.
+pub fn token_in(message: &str, prefix: &str) -> String {
+    let at = message.find(prefix).unwrap_or_else(|| panic!("no {prefix} token in {message}"));
+    message[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+        .collect()
+}
+
+/// Settings whose `[mail]` relay is `smtp` (plain SMTP: loopback is allowlisted in tests).
+pub fn mail_through(smtp: &SmtpReceiver, settings: &mut edge::Settings) {
+    settings.mail = Some(notify::mail::MailSettings {
+        smtp_host: smtp.addr.ip().to_string(),
+        smtp_port: smtp.addr.port(),
+        tls: notify::model::TlsMode::None,
+        username: None,
+        password: None,
+        from: "Palisade <palisade@palisade.test>".into(),
+    });
 }

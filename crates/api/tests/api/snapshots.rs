@@ -27,7 +27,8 @@ async fn a_validation_problem_names_each_field() {
     let app = TestApp::spawn().await;
     let admin = app.admin_of("acme").await;
     let request = json!({"email": "nope", "role": "SOC_ANALYST_L1"});
-    let body: Value = app.post_as(&admin.token, "/v1/users", &request).await.json().await.unwrap();
+    let body: Value =
+        app.post_as(&admin.token, "/v1/invitations", &request).await.json().await.unwrap();
     assert_json_snapshot!("problem_validation", body, { ".request_id" => "[request id]" });
 }
 

@@ -1,6 +1,6 @@
-//! HTTP tests of /v1/users: adding and inviting members, validation, listing and tenant
-//! isolation, and the audit rows each change writes. Role changes, blocking, soft-deleting,
-//! restoring and protected administrators are in `users/lifecycle.rs`.
+//! HTTP tests of /v1/users: listing and tenant isolation, and the audit rows each change writes.
+//! Role changes, blocking, soft-deleting, restoring and protected administrators are in
+//! `users/lifecycle.rs`; joining a tenant is in `invitations.rs`.
 
 mod lifecycle;
 
@@ -9,8 +9,6 @@ use platform::{TenantId, UserId};
 use reqwest::Method;
 use serde_json::{Value, json};
 use testapp::{MEMBER_PASSWORD, TestApp};
-
-const NEW_PASSWORD: &str = "a-sturdy-new-passphrase";
 
 /// The status of a login attempt (`TestApp::login` insists on success).
 async fn login_status(app: &TestApp, email: &str, password: &str, tenant: TenantId) -> u16 {
@@ -62,122 +60,6 @@ async fn delete(app: &TestApp, token: &str, user: impl std::fmt::Display) -> (u1
 
 fn id_of(user: UserId) -> String {
     user.to_string()
-}
-
-#[tokio::test]
-async fn an_admin_adds_a_new_user_with_a_password_who_can_then_log_in() {
-    let app = TestApp::spawn().await;
-    let acme = app.tenant("acme").await;
-    let boss = app.member(acme, "boss@acme.test", Role::TENANT_ADMIN).await;
-    let request = json!({
-        "email": "newcomer@acme.test", "role": "SOC_ANALYST_L1",
-        "display_name": "New Person", "password": NEW_PASSWORD,
-    });
-    let (status, body) = json_of(app.post_as(&boss.token, "/v1/users", &request).await).await;
-    assert_eq!(status, 201, "{body}");
-    assert_eq!(body["email"], "newcomer@acme.test");
-    assert_eq!(body["display_name"], "New Person");
-    assert_eq!(body["role"], "SOC_ANALYST_L1");
-    assert_eq!(body["membership_status"], "active");
-    assert_eq!(body["is_protected"], false);
-    assert!(body.get("password").is_none() && !body.to_string().contains(NEW_PASSWORD));
-    let id = body["id"].as_str().unwrap().to_string();
-
-    assert_eq!(login_status(&app, "newcomer@acme.test", NEW_PASSWORD, acme).await, 200);
-    let shown: Value =
-        app.get_as(&boss.token, &format!("/v1/users/{id}")).await.json().await.unwrap();
-    assert_eq!(shown["email"], "newcomer@acme.test");
-    assert_eq!(user_audit(&app, acme, &id).await, ["user.invite"]);
-    let leaked: i64 = sqlx::query_scalar(
-        "select count(*) from audit_log where summary::text like '%' || $1 || '%'",
-    )
-    .bind(NEW_PASSWORD)
-    .fetch_one(&app.db.superuser().await)
-    .await
-    .unwrap();
-    assert_eq!(leaked, 0, "the password reached the audit log");
-}
-
-#[tokio::test]
-async fn adding_an_email_that_exists_in_another_tenant_creates_only_a_membership() {
-    let app = TestApp::spawn().await;
-    let (a, b) = (app.tenant("alpha").await, app.tenant("beta").await);
-    let alice = app.member(a, "alice@alpha.test", Role::SOC_ANALYST_L2).await;
-    let bob = app.member(b, "bob@beta.test", Role::TENANT_ADMIN).await;
-    let request = json!({ "email": "ALICE@alpha.test", "role": "AUDITOR_READONLY", "password": NEW_PASSWORD });
-    let (status, body) = json_of(app.post_as(&bob.token, "/v1/users", &request).await).await;
-    assert_eq!(status, 201, "{body}");
-    assert_eq!(body["id"], id_of(alice.user));
-    assert_eq!(body["role"], "AUDITOR_READONLY");
-
-    let accounts: i64 =
-        sqlx::query_scalar("select count(*) from users where lower(email) = 'alice@alpha.test'")
-            .fetch_one(&app.db.superuser().await)
-            .await
-            .unwrap();
-    assert_eq!(accounts, 1);
-    // Her password is hers: another tenant's administrator cannot set it.
-    assert_eq!(login_status(&app, &alice.email, MEMBER_PASSWORD, b).await, 200);
-    assert_eq!(login_status(&app, &alice.email, NEW_PASSWORD, b).await, 401);
-    let (_, at_home) =
-        json_of(app.get_as(&alice.token, &format!("/v1/users/{}", alice.user)).await).await;
-    assert_eq!(at_home["role"], "SOC_ANALYST_L2", "her role in her first tenant is unchanged");
-    assert_eq!(user_audit(&app, b, &id_of(alice.user)).await, ["user.add"]);
-    assert!(user_audit(&app, a, &id_of(alice.user)).await.is_empty());
-}
-
-#[tokio::test]
-async fn adding_a_member_twice_is_an_already_member_conflict() {
-    let app = TestApp::spawn().await;
-    let acme = app.tenant("acme").await;
-    let boss = app.member(acme, "boss@acme.test", Role::TENANT_ADMIN).await;
-    let request = json!({ "email": "twice@acme.test", "role": "THREAT_HUNTER" });
-    assert_eq!(app.post_as(&boss.token, "/v1/users", &request).await.status(), 201);
-    let (status, body) = json_of(app.post_as(&boss.token, "/v1/users", &request).await).await;
-    assert_eq!(status, 409);
-    assert_eq!(body["code"], "ALREADY_MEMBER");
-    let actions: Vec<String> = sqlx::query_scalar(
-        "select action from audit_log where tenant_id = $1 and action like 'user.%'",
-    )
-    .bind(acme)
-    .fetch_all(&app.db.superuser().await)
-    .await
-    .unwrap();
-    assert_eq!(actions, ["user.invite"]);
-}
-
-#[tokio::test]
-async fn a_weak_password_a_bad_email_and_an_unknown_role_are_422s_naming_the_field() {
-    let app = TestApp::spawn().await;
-    let acme = app.tenant("acme").await;
-    let boss = app.member(acme, "boss@acme.test", Role::TENANT_ADMIN).await;
-    let cases = [
-        (
-            json!({ "email": "weak@acme.test", "role": "SOC_ANALYST_L1", "password": "short" }),
-            "password",
-            "PASSWORD_TOO_SHORT",
-        ),
-        (json!({ "email": "not-an-email", "role": "SOC_ANALYST_L1" }), "email", "INVALID_EMAIL"),
-        (json!({ "email": "king@acme.test", "role": "KING" }), "role", "INVALID_ROLE"),
-        (
-            json!({ "email": "blank@acme.test", "role": "SOC_ANALYST_L1", "display_name": "  " }),
-            "display_name",
-            "INVALID_NAME",
-        ),
-    ];
-    for (request, field, code) in cases {
-        let (status, body) = json_of(app.post_as(&boss.token, "/v1/users", &request).await).await;
-        assert_eq!(status, 422, "{request}: {body}");
-        assert_eq!(body["errors"][0]["field"], field, "{body}");
-        assert_eq!(body["errors"][0]["code"], code, "{body}");
-    }
-    let created: i64 = sqlx::query_scalar(
-        "select count(*) from users where email like '%@acme.test' and email <> 'boss@acme.test'",
-    )
-    .fetch_one(&app.db.superuser().await)
-    .await
-    .unwrap();
-    assert_eq!(created, 0);
 }
 
 #[tokio::test]

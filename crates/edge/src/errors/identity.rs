@@ -11,6 +11,15 @@ impl From<LoginError> for ApiError {
                 ErrorCode::INVALID_CREDENTIALS,
                 "The email or password is not correct.",
             ),
+            LoginError::EmailNotVerified => ApiError::new(
+                ErrorCode::EMAIL_NOT_VERIFIED,
+                "Open the link we mailed to your address to verify it, then log in.",
+            ),
+            LoginError::Throttled { retry_after } => ApiError::new(
+                ErrorCode::RATE_LIMITED,
+                "Too many failed attempts for this account from here; wait before trying again.",
+            )
+            .with_retry_after(retry_after.as_secs().max(1)),
             LoginError::Unexpected(cause) => cause.into(),
         }
     }
@@ -40,6 +49,9 @@ impl From<ManageError> for ApiError {
                     Conflict::UserProtected => ErrorCode::USER_PROTECTED,
                     Conflict::RoleLocked => ErrorCode::ROLE_LOCKED,
                     Conflict::TenantSuspended => ErrorCode::TENANT_SUSPENDED,
+                    Conflict::LastTenantAdmin => ErrorCode::LAST_TENANT_ADMIN,
+                    Conflict::MailNotConfigured => ErrorCode::MAIL_NOT_CONFIGURED,
+                    Conflict::InvitationClosed => ErrorCode::INVITATION_CLOSED,
                 };
                 ApiError::new(code, message)
             }
@@ -50,6 +62,13 @@ impl From<ManageError> for ApiError {
                 ErrorCode::REGISTRATION_DISABLED,
                 "Self-registration is turned off; ask an administrator to invite you.",
             ),
+            ManageError::InvalidToken => ApiError::new(
+                ErrorCode::INVALID_TOKEN,
+                "The token is not valid, was already used, or has expired; ask for a new one.",
+            ),
+            ManageError::WrongPassword => {
+                ApiError::new(ErrorCode::INVALID_CREDENTIALS, "The password is not correct.")
+            }
             ManageError::Unexpected(cause) => cause.into(),
         }
     }

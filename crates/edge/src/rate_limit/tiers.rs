@@ -106,12 +106,13 @@ impl FromStr for Rate {
 
 /// Every limit the API enforces. Per-IP limits guard against floods from one address before
 /// anyone is authenticated; per-principal limits share capacity fairly between users and API
-/// keys; the per-account limit stops password guessing against one account from many addresses.
+/// keys. Guessing one account's password is identity's login throttle, not a rate here: a rate
+/// per account would let anyone lock its owner out.
 #[derive(Clone, Debug)]
 pub struct RateLimits {
     /// Login attempts (and other credential checks) from one IP.
     pub auth_per_ip: Rate,
-    /// Login attempts against one account, from any IP.
+    /// Auth-tier calls of one signed-in account (re-entering a password to change it).
     pub auth_per_account: Rate,
     /// All non-auth requests from one IP, whatever their tier.
     pub general_per_ip: Rate,
@@ -211,9 +212,6 @@ impl RateLimits {
 pub enum LimitKey<'a> {
     /// A login attempt (or other credential check) from this IP: `auth_per_ip`.
     AuthIp(IpAddr),
-    /// A login attempt against this account, from any IP: `auth_per_account`. The email is
-    /// trimmed and ASCII-lowercased again here so that case variants share one bucket.
-    AuthAccount(&'a str),
     /// Any request from this IP. `Ip(Tier::Auth, ip)` is the same bucket as `AuthIp(ip)`; all
     /// other tiers share one `general_per_ip` bucket per IP, since the per-IP limit is a flood
     /// guard rather than a per-tier budget.
@@ -230,7 +228,6 @@ pub enum LimitKey<'a> {
 pub(super) enum Key {
     AuthIp(IpAddr),
     GeneralIp(IpAddr),
-    Account(Box<str>),
     Principal(Tier, Box<str>),
 }
 
@@ -241,7 +238,6 @@ impl Key {
             LimitKey::Ip(Tier::General | Tier::Bulk | Tier::Expensive | Tier::Unmetered, ip) => {
                 Key::GeneralIp(normalise(ip))
             }
-            LimitKey::AuthAccount(email) => Key::Account(email.trim().to_ascii_lowercase().into()),
             LimitKey::Principal(tier, id) => Key::Principal(tier, id.into()),
         }
     }
@@ -260,7 +256,6 @@ impl RateLimits {
         match key {
             Key::AuthIp(_) => self.auth_per_ip,
             Key::GeneralIp(_) => self.general_per_ip,
-            Key::Account(_) => self.auth_per_account,
             Key::Principal(tier, _) => self.per_principal(*tier),
         }
     }
@@ -269,7 +264,6 @@ impl RateLimits {
     pub(super) fn rate_for(&self, key: LimitKey<'_>) -> Rate {
         match key {
             LimitKey::AuthIp(_) => self.auth_per_ip,
-            LimitKey::AuthAccount(_) => self.auth_per_account,
             LimitKey::Ip(tier, _) => self.per_ip(tier),
             LimitKey::Principal(tier, _) => self.per_principal(tier),
         }
@@ -330,12 +324,5 @@ mod tests {
         let v4 = std::net::Ipv4Addr::new(192, 0, 2, 7);
         let mapped = Key::new(LimitKey::Ip(Tier::Bulk, IpAddr::V6(v4.to_ipv6_mapped())));
         assert_eq!(mapped, Key::new(LimitKey::Ip(Tier::General, IpAddr::V4(v4))));
-    }
-
-    #[test]
-    fn account_keys_ignore_case_and_surrounding_space() {
-        let key = |email| Key::new(LimitKey::AuthAccount(email));
-        assert_eq!(key(" Alice@Example.COM"), key("alice@example.com"));
-        assert_ne!(key("alice@example.com"), key("bob@example.com"));
     }
 }

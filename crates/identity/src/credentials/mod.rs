@@ -8,12 +8,14 @@
 //! store. Secrets live in [`platform::Secret`] so that no `Debug` output can show them.
 
 pub mod api_key;
+pub mod email_token;
 pub mod jwt;
 pub mod refresh;
 
 pub use api_key::{
     ApiKeyFormatError, ApiKeyPepper, NewApiKey, PresentedApiKey, looks_like_api_key,
 };
+pub use email_token::{BadToken, TokenFor, TokenKey};
 pub use jwt::{AccessClaims, JwtKeys, TokenError};
 pub use refresh::{RefreshToken, RefreshTokenFormatError};
 

@@ -4,12 +4,14 @@
 
 mod api_key;
 mod audit;
+mod invitation;
 mod member;
 mod tenant;
 mod values;
 
 pub use api_key::ApiKeyRow;
 pub use audit::{ActionMatch, AuditFilter, AuditRow};
+pub use invitation::{Invitation, InvitationId, InvitationStatus};
 pub use member::{MemberRow, MembershipStatus};
 pub use tenant::{TenantRow, TenantStatus};
 pub use values::{Email, Slug, parse_name};

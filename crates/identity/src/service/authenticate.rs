@@ -2,8 +2,10 @@
 //! request, so each fact it needs comes from a short-lived cache before it asks the database.
 
 use super::Identity;
+use super::access::key_permissions;
 use crate::credentials::{PresentedApiKey, TokenError, looks_like_api_key};
 use crate::error::AuthError;
+use crate::store::sessions::SessionState;
 use crate::store::{auth, rbac, sessions};
 use chrono::Utc;
 use platform::access::{Credential, Permission, PermissionSet, Principal, Role};
@@ -43,10 +45,17 @@ impl Identity {
             return Err(AuthError::Invalid);
         }
         let user = self.user(claims.sub).await?.ok_or(AuthError::Invalid)?;
-        if user.status != "active" || claims.iat < user.sessions_valid_after.timestamp() {
+        if user.status != "active" {
             return Err(AuthError::Invalid);
         }
         let home = claims.tid;
+        // The token lives only as long as its session: a revoked family (logout, a replayed
+        // refresh token, a blocked member) or one older than the user's last "end every
+        // session" (compared at the database's full precision) ends it at once.
+        match self.session(home, user.id, claims.sid).await? {
+            Some(session) if session.live && session.started_at >= user.sessions_valid_after => {}
+            _ => return Err(AuthError::Invalid),
+        }
         if self.tenant_status(home).await?.as_deref() != Some("active") {
             return Err(AuthError::Invalid);
         }
@@ -102,6 +111,7 @@ impl Identity {
         if self.tenant_status(record.tenant_id).await?.as_deref() != Some("active") {
             return Err(AuthError::Invalid);
         }
+        let owner = self.key_owner_permissions(&record).await?.ok_or(AuthError::Invalid)?;
         if record.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
             self.touch_api_key(presented.prefix().to_string(), &record, now);
         }
@@ -109,11 +119,35 @@ impl Identity {
             user: record.created_by,
             tenant: record.tenant_id,
             role: None,
-            permissions: record.scopes.iter().filter_map(|s| Permission::parse(s)).collect(),
+            permissions: key_permissions(&record.scopes, &owner),
             credential: Credential::ApiKey { id: record.id },
             is_global_admin: false,
             acting_from: None,
         })
+    }
+
+    /// What the key's owner may do in the key's tenant now: `None` when the owner is gone,
+    /// blocked, no longer an active member, or ended their sessions (password reset,
+    /// `revoke-sessions`) after the key was made. A global administrator may do everything in
+    /// every tenant, as with `X-Tenant-Id`.
+    async fn key_owner_permissions(
+        &self,
+        record: &auth::ApiKeyRecord,
+    ) -> Result<Option<PermissionSet>, AuthError> {
+        let Some(owner) = record.created_by else { return Ok(None) };
+        let Some(user) = self.user(owner).await? else { return Ok(None) };
+        if user.status != "active" || record.created_at < user.sessions_valid_after {
+            return Ok(None);
+        }
+        if user.is_global_admin {
+            return Ok(Some(Permission::ALL.iter().copied().collect()));
+        }
+        match self.membership(record.tenant_id, owner).await? {
+            Some((role, status)) if status == "active" => {
+                Ok(Some(self.permissions(record.tenant_id, role).await?))
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Writes `last_used_at` off the request path.
@@ -149,6 +183,24 @@ impl Identity {
         let revoked = sessions::is_access_token_revoked(&mut conn, jti).await?;
         self.inner.caches.revoked.insert(jti, revoked);
         Ok(revoked)
+    }
+
+    /// The session (refresh-token family) `family` of `user` in `tenant`.
+    pub(crate) async fn session(
+        &self,
+        tenant: TenantId,
+        user: UserId,
+        family: Uuid,
+    ) -> Result<Option<SessionState>, AuthError> {
+        let key = (tenant, user, family);
+        if let Some(state) = self.inner.caches.sessions.get(&key) {
+            return Ok(state);
+        }
+        let mut tx = self.db().tenant_tx(tenant).await?;
+        let state = sessions::session_state(&mut tx, user, family).await?;
+        drop(tx);
+        self.inner.caches.sessions.insert(key, state);
+        Ok(state)
     }
 
     pub(crate) async fn user(&self, id: UserId) -> Result<Option<auth::UserRecord>, AuthError> {

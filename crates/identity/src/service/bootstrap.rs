@@ -49,7 +49,15 @@ impl Identity {
         let (tenant, user) = (TenantId::generate(), UserId::generate());
         let slug = Slug::parse("default").map_err(|e| anyhow::anyhow!("{e}"))?;
         tenants::insert(&mut tx, tenant, "Default", &slug).await?;
-        users::insert_user(&mut tx, user, &email, "Administrator", Some(&hash), true).await?;
+        let admin = users::NewUser {
+            id: user,
+            email: &email,
+            display_name: "Administrator",
+            password_hash: Some(&hash),
+            global_admin: true,
+            verified: true,
+        };
+        users::insert_user(&mut tx, &admin).await?;
         let context = RequestContext::default();
         for (action, target_type, target) in [
             ("tenant.create", "tenant", tenant.to_string()),

@@ -20,6 +20,8 @@ pub enum Change {
     Roles(TenantId),
     AccessToken(Uuid),
     ApiKey(String),
+    /// A session (refresh-token family) of a tenant ended.
+    Session(TenantId, Uuid),
 }
 
 impl Change {
@@ -31,6 +33,7 @@ impl Change {
             Change::Roles(t) => format!("roles:{t}"),
             Change::AccessToken(jti) => format!("jti:{jti}"),
             Change::ApiKey(prefix) => format!("api_key:{prefix}"),
+            Change::Session(t, family) => format!("session:{t}:{family}"),
         }
     }
 
@@ -46,6 +49,10 @@ impl Change {
             "roles" => Change::Roles(TenantId::parse(rest).ok()?),
             "jti" => Change::AccessToken(Uuid::parse_str(rest).ok()?),
             "api_key" => Change::ApiKey(rest.to_string()),
+            "session" => {
+                let (t, family) = rest.split_once(':')?;
+                Change::Session(TenantId::parse(t).ok()?, Uuid::parse_str(family).ok()?)
+            }
             _ => return None,
         })
     }
@@ -73,11 +80,18 @@ impl Identity {
             Change::User(u) => {
                 caches.users.remove_where(|k| k == u);
                 caches.members.remove_where(|(_, user)| user == u);
+                caches.sessions.remove_where(|(_, user, _)| user == u);
             }
-            Change::Member(t, u) => caches.members.remove_where(|k| k == &(*t, *u)),
+            Change::Member(t, u) => {
+                caches.members.remove_where(|k| k == &(*t, *u));
+                caches.sessions.remove_where(|(tenant, user, _)| (tenant, user) == (t, u));
+            }
             Change::Roles(t) => caches.roles.remove_where(|(tenant, _)| tenant == t),
             Change::AccessToken(jti) => caches.revoked.remove_where(|k| k == jti),
             Change::ApiKey(prefix) => caches.api_keys.remove_where(|k| k == prefix),
+            Change::Session(t, family) => {
+                caches.sessions.remove_where(|(tenant, _, f)| (tenant, f) == (t, family));
+            }
         }
     }
 
@@ -126,6 +140,7 @@ mod tests {
             Change::Roles(t),
             Change::AccessToken(Uuid::new_v4()),
             Change::ApiKey("abc123def456".into()),
+            Change::Session(t, Uuid::now_v7()),
         ] {
             assert_eq!(Change::decode(&change.encode()), Some(change));
         }

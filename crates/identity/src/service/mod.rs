@@ -1,27 +1,35 @@
 //! `Identity`: the handle through which the rest of Palisade authenticates requests and manages
 //! tenants, users, sessions, API keys and roles. Cheap to clone; one per process.
 
+pub mod access;
 pub mod api_keys;
 pub mod audit_log;
 pub mod authenticate;
 pub mod bootstrap;
 pub mod changes;
+pub mod invitations;
+pub mod mail;
 pub mod operator;
 pub mod profile;
+pub mod recovery;
 pub mod roles;
 pub mod sessions;
 pub mod tenants;
+pub mod throttle;
 pub mod users;
 
 use crate::cache::TtlCache;
-use crate::credentials::{ApiKeyPepper, JwtKeys};
+use crate::credentials::{ApiKeyPepper, JwtKeys, TokenKey};
 use crate::password::PasswordHasher;
 use crate::settings::IdentitySettings;
 use crate::store::auth::{ApiKeyRecord, UserRecord};
+use crate::store::sessions::SessionState;
 use platform::access::{PermissionSet, Role};
+use platform::mail::Mailer;
 use platform::{Db, TenantId, UserId};
 use std::sync::Arc;
 use std::time::Duration;
+use throttle::LoginThrottle;
 use uuid::Uuid;
 
 /// How long an authentication fact may be reused without asking the database. Changes made
@@ -37,6 +45,8 @@ pub(crate) struct Caches {
     pub members: TtlCache<(TenantId, UserId), Option<(Role, String)>>,
     pub roles: TtlCache<(TenantId, Role), PermissionSet>,
     pub api_keys: TtlCache<String, Option<ApiKeyRecord>>,
+    /// Sessions (refresh-token families) by (home tenant, user, family).
+    pub sessions: TtlCache<(TenantId, UserId, Uuid), Option<SessionState>>,
 }
 
 impl Caches {
@@ -48,6 +58,7 @@ impl Caches {
             members: TtlCache::new(CACHE_TTL),
             roles: TtlCache::new(ROLES_TTL),
             api_keys: TtlCache::new(CACHE_TTL),
+            sessions: TtlCache::new(CACHE_TTL),
         }
     }
 
@@ -58,6 +69,7 @@ impl Caches {
         self.members.clear();
         self.roles.clear();
         self.api_keys.clear();
+        self.sessions.clear();
     }
 }
 
@@ -67,6 +79,11 @@ pub(crate) struct Inner {
     pub hasher: PasswordHasher,
     pub jwt: JwtKeys,
     pub pepper: ApiKeyPepper,
+    /// Makes and checks the tokens sent by email (invitations, password resets, verifications).
+    pub tokens: TokenKey,
+    /// The installation's mail; `None` when `[mail]` is not configured.
+    pub mailer: Option<Arc<dyn Mailer>>,
+    pub throttle: LoginThrottle,
     pub caches: Caches,
 }
 
@@ -82,8 +99,13 @@ impl std::fmt::Debug for Identity {
 }
 
 impl Identity {
-    /// Loads (or, on first start, generates) the server secrets and builds the service.
-    pub async fn start(db: Db, settings: IdentitySettings) -> anyhow::Result<Identity> {
+    /// Loads (or, on first start, generates) the server secrets and builds the service; mail to
+    /// people (invitations, password resets) goes through `mailer`.
+    pub async fn start(
+        db: Db,
+        settings: IdentitySettings,
+        mailer: Option<Arc<dyn Mailer>>,
+    ) -> anyhow::Result<Identity> {
         let jwt_secret = match &settings.jwt_secret {
             Some(secret) => secret.expose().clone(),
             None => platform::server_secrets::load_or_create(db.pool(), "jwt_signing_key").await?,
@@ -96,8 +118,23 @@ impl Identity {
             .map_err(|e| anyhow::anyhow!("the JWT signing key is unusable: {e}"))?;
         let pepper = ApiKeyPepper::new(pepper)
             .map_err(|e| anyhow::anyhow!("the API key pepper is unusable: {e}"))?;
+        let token_key =
+            platform::server_secrets::load_or_create(db.pool(), "email_token_key").await?;
+        let tokens = TokenKey::new(token_key)
+            .map_err(|e| anyhow::anyhow!("the email token key is unusable: {e}"))?;
         let hasher = PasswordHasher::new(settings.hash_cost, settings.max_concurrent_hashes);
-        let inner = Inner { db, settings, hasher, jwt, pepper, caches: Caches::new() };
+        let throttle = LoginThrottle::new(settings.login_throttle.clone());
+        let inner = Inner {
+            db,
+            settings,
+            hasher,
+            jwt,
+            pepper,
+            tokens,
+            mailer,
+            throttle,
+            caches: Caches::new(),
+        };
         Ok(Identity { inner: Arc::new(inner) })
     }
 

@@ -8,6 +8,7 @@
 //! not decide what a request may do (that is `authenticate` with the matrix it reads).
 
 use super::Identity;
+use super::access;
 use super::changes::{Change, announce};
 use crate::error::{Conflict, ManageError};
 use crate::store::rbac;
@@ -50,35 +51,16 @@ impl Identity {
     ) -> Result<Vec<RoleEntry>, ManageError> {
         principal.require(Permission::ROLES_MANAGE)?;
         let wanted = parse_changes(changes)?;
-        let tenant = principal.tenant;
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        rbac::lock_matrix(&mut tx).await?;
-        let before = rbac::matrix(&mut tx).await?;
-        let mut granted: PermissionSet = PermissionSet::new();
-        for (role, permissions) in &wanted {
-            let current = before.get(role).cloned().unwrap_or_default();
-            granted.extend(permissions.difference(&current).copied());
-        }
-        let lacking: Vec<&str> =
-            granted.iter().filter(|p| !principal.can(**p)).map(|p| p.as_str()).collect();
-        if !lacking.is_empty() {
-            return Err(ManageError::forbidden(format!(
-                "You cannot grant permissions you do not have: {}.",
-                lacking.join(", ")
-            )));
-        }
-        for (role, permissions) in &wanted {
-            rbac::replace(&mut tx, *role, permissions).await?;
-        }
-        let after = rbac::matrix(&mut tx).await?;
-        let summary = json!({ "roles": differences(&before, &after) });
-        self.finish_matrix_change(&mut tx, context, principal, "roles.update", summary).await?;
-        tx.commit().await?;
-        self.forget(&Change::Roles(tenant));
-        Ok(entries(after))
+        self.change_matrix(context, principal, "roles.update", |before| {
+            let mut after = before.clone();
+            after.extend(wanted);
+            after
+        })
+        .await
     }
 
-    /// Restores the default matrix of the principal's tenant.
+    /// Restores the default matrix of the principal's tenant: a matrix change like any other,
+    /// refused unless the principal holds every permission the defaults grant back.
     #[tracing::instrument(skip(self, context, principal))]
     pub async fn reset_roles(
         &self,
@@ -86,14 +68,49 @@ impl Identity {
         principal: &Principal,
     ) -> Result<Vec<RoleEntry>, ManageError> {
         principal.require(Permission::ROLES_MANAGE)?;
+        self.change_matrix(context, principal, "roles.reset", |_| {
+            Role::ALL
+                .iter()
+                .filter(|r| !r.is_locked())
+                .map(|r| (*r, r.default_permissions()))
+                .collect()
+        })
+        .await
+    }
+
+    /// Applies the matrix `next` makes of the current one, in one transaction, serialized per
+    /// tenant: nobody grants what they do not hold; one audit row with what changed and the
+    /// matrix before and after.
+    async fn change_matrix(
+        &self,
+        context: &RequestContext,
+        principal: &Principal,
+        action: &str,
+        next: impl FnOnce(&Matrix) -> Matrix,
+    ) -> Result<Vec<RoleEntry>, ManageError> {
         let tenant = principal.tenant;
         let mut tx = self.db().tenant_tx(tenant).await?;
         rbac::lock_matrix(&mut tx).await?;
         let before = rbac::matrix(&mut tx).await?;
-        rbac::seed_defaults(&mut tx).await?;
+        let wanted = next(&before);
+        let empty = PermissionSet::new();
+        let mut granted = PermissionSet::new();
+        for (role, permissions) in &wanted {
+            granted.extend(permissions.difference(before.get(role).unwrap_or(&empty)).copied());
+        }
+        access::may_grant(principal, &granted)?;
+        for (role, permissions) in &wanted {
+            if before.get(role) != Some(permissions) {
+                rbac::replace(&mut tx, *role, permissions).await?;
+            }
+        }
         let after = rbac::matrix(&mut tx).await?;
-        let summary = json!({ "roles": differences(&before, &after) });
-        self.finish_matrix_change(&mut tx, context, principal, "roles.reset", summary).await?;
+        let summary = json!({
+            "roles": differences(&before, &after),
+            "before": names(&before),
+            "after": names(&after),
+        });
+        self.finish_matrix_change(&mut tx, context, principal, action, summary).await?;
         tx.commit().await?;
         self.forget(&Change::Roles(tenant));
         Ok(entries(after))
@@ -163,6 +180,19 @@ fn parse_changes(changes: &BTreeMap<String, Vec<String>>) -> Result<Matrix, Mana
         wanted.insert(role, set);
     }
     Ok(wanted)
+}
+
+/// The matrix as names, for the audit row: `{"ROLE": ["PERMISSION", …]}`.
+fn names(matrix: &Matrix) -> Value {
+    let roles: Map<String, Value> = matrix
+        .iter()
+        .filter(|(role, _)| !role.is_locked())
+        .map(|(role, set)| {
+            let permissions: Vec<&str> = set.iter().map(|p| p.as_str()).collect();
+            (role.as_str().to_string(), json!(permissions))
+        })
+        .collect();
+    Value::Object(roles)
 }
 
 /// Every role in catalog order; a locked role shows what it really grants (everything).

@@ -35,8 +35,14 @@ impl Identity {
         password: &Secret<String>,
         tenant: Option<&str>,
     ) -> Result<TokenPair, LoginError> {
+        let account = email.trim().to_ascii_lowercase();
+        let client = context.source_ip.as_deref().and_then(|ip| ip.parse().ok());
+        let throttle = &self.inner.throttle;
+        throttle
+            .admit(&account, client)
+            .map_err(|wait| LoginError::Throttled { retry_after: wait })?;
         let mut conn = self.db().pool().acquire().await?;
-        let user = auth::user_by_email(&mut conn, email.trim()).await?;
+        let user = auth::user_by_email(&mut conn, &account).await?;
         drop(conn);
         // Always verify, against a dummy hash when the user is unknown, so that timing does not
         // tell which emails exist.
@@ -44,8 +50,15 @@ impl Identity {
         let verified = self.hasher().verify(password.expose(), hash).await?;
         let user = match user {
             Some(user) if verified && user.status == "active" => user,
-            _ => return Err(LoginError::InvalidCredentials),
+            _ => {
+                throttle.failed(&account, client);
+                return Err(LoginError::InvalidCredentials);
+            }
         };
+        throttle.succeeded(&account, client);
+        if user.email_verified_at.is_none() {
+            return Err(LoginError::EmailNotVerified);
+        }
         let tenant =
             self.choose_tenant(user.id, tenant).await?.ok_or(LoginError::InvalidCredentials)?;
         let (role, _) = self
@@ -54,7 +67,7 @@ impl Identity {
             .map_err(|e| anyhow::anyhow!(e))?
             .ok_or(LoginError::InvalidCredentials)?;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let pair = self.start_family(&mut tx, user.id, role).await?;
+        let pair = self.start_session(&mut tx, user.id, role).await?;
         let entry = AuditEntry {
             actor: Actor::User(user.id),
             action: "session.login",
@@ -87,6 +100,8 @@ impl Identity {
             .ok_or(RefreshError::Invalid)?;
         if record.spent_at.is_some() || record.revoked_at.is_some() {
             let revoked = sessions::revoke_family(&mut tx, record.family_id).await?;
+            let ended = Change::Session(tenant, record.family_id);
+            announce(&mut tx, &ended).await?;
             let entry = AuditEntry {
                 actor: Actor::User(record.user_id),
                 action: "session.refresh_reuse",
@@ -97,6 +112,7 @@ impl Identity {
             };
             audit::record(&mut tx, &entry).await?;
             tx.commit().await?;
+            self.forget(&ended);
             tracing::warn!(family = %record.family_id, "spent refresh token presented; family revoked");
             return Err(RefreshError::Invalid);
         }
@@ -157,6 +173,8 @@ impl Identity {
             Some(_) => 0,
         };
         announce(&mut tx, &Change::AccessToken(jti)).await?;
+        let ended = Change::Session(principal.acting_from.unwrap_or(principal.tenant), session);
+        announce(&mut tx, &ended).await?;
         let entry = principal.audit(
             context,
             "session.logout",
@@ -167,6 +185,7 @@ impl Identity {
         audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
         self.forget(&Change::AccessToken(jti));
+        self.forget(&ended);
         Ok(())
     }
 
@@ -191,7 +210,7 @@ impl Identity {
             return Ok(None);
         };
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let pair = self.start_family(&mut tx, user, role).await?;
+        let pair = self.start_session(&mut tx, user, role).await?;
         let entry = principal.audit(
             context,
             "session.switch_tenant",
@@ -222,7 +241,7 @@ impl Identity {
         Ok(chosen)
     }
 
-    async fn start_family(
+    pub(crate) async fn start_session(
         &self,
         tx: &mut TenantTx,
         user: UserId,

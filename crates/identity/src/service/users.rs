@@ -1,33 +1,26 @@
-//! Users and their memberships in the caller's tenant: list, show, add or invite, change role or
-//! name, block, soft-delete and restore.
+//! Members of the caller's tenant: list, show, change role, block, soft-delete and restore.
+//! People join a tenant by accepting an invitation (`invitations`), never by an administrator
+//! naming their address.
 //!
-//! Blocking, deleting and restoring act on the membership in the caller's tenant only, never on
-//! the global account, so that one tenant's administrator cannot affect the user's other tenants.
-//! Protected users (the seeded global administrators) cannot be blocked, deleted or demoted, and
-//! only a global administrator grants or takes away the GLOBAL_ADMIN role. A user of another
-//! tenant is not found. This file must not return, store or log a password in clear.
+//! Everything here acts on the membership in the caller's tenant only, never on the global
+//! account (its email, name, password or global-admin flag), so that one tenant's administrator
+//! cannot affect the user elsewhere; a global administrator may rename an account. Protected
+//! users (the seeded global administrators) cannot be blocked, deleted or demoted. The access
+//! policy (`access`) applies to every change: nobody grants what they do not hold, nobody
+//! changes their own role or their own account through a key, every tenant keeps an admin. A
+//! user of another tenant is not found.
 
 use super::Identity;
+use super::access;
 use super::changes::{Change, announce};
 use crate::error::{Conflict, ManageError};
-use crate::model::{Email, MemberRow, MembershipStatus, parse_name};
-use crate::password::NewPassword;
+use crate::model::{MemberRow, MembershipStatus, parse_name};
 use crate::store::members::{self, MemberFilter};
 use crate::store::{sessions, users};
 use platform::access::{Permission, Principal, Role};
 use platform::audit::{self, RequestContext};
 use platform::{FieldCode, Page, PageRequest, TenantTx, UserId};
 use serde_json::json;
-
-/// `POST /v1/users`: who to add, as the client sent it.
-#[derive(Debug, Default)]
-pub struct NewMember<'a> {
-    pub email: &'a str,
-    pub role: &'a str,
-    pub display_name: Option<&'a str>,
-    /// Used only when no user has this email yet; never changes an existing account's password.
-    pub password: Option<&'a str>,
-}
 
 /// `PATCH /v1/users/{id}`: what to change; `None` keeps the current value.
 #[derive(Debug, Default)]
@@ -76,57 +69,8 @@ impl Identity {
         member.ok_or(ManageError::NotFound("user"))
     }
 
-    /// Adds the user with this email to the caller's tenant, creating the account first when
-    /// there is none ("invite"). An existing account keeps its name and password.
-    pub async fn add_member(
-        &self,
-        context: &RequestContext,
-        principal: &Principal,
-        new: NewMember<'_>,
-    ) -> Result<MemberRow, ManageError> {
-        principal.require(Permission::USERS_MANAGE)?;
-        let email = Email::parse(new.email)?;
-        let role = parse_role("role", new.role)?;
-        let display_name = new.display_name.map(|n| parse_name("display_name", n)).transpose()?;
-        // Checked whether or not the account exists, so the answer does not depend on it.
-        let password = new
-            .password
-            .map(|p| NewPassword::parse(p, email.as_str()))
-            .transpose()
-            .map_err(|e| ManageError::Invalid(e.invalid("password")))?;
-        may_touch_global_admin_role(principal, role)?;
-        let tenant = principal.tenant;
-        let mut conn = self.db().pool().acquire().await?;
-        let existing = users::id_by_email(&mut conn, &email).await?;
-        drop(conn);
-        let hash = match (existing, &password) {
-            (None, Some(password)) => Some(self.hasher().hash(password).await?),
-            _ => None,
-        };
-        let mut tx = self.db().tenant_tx(tenant).await?;
-        let (user, invited) = match existing {
-            Some(user) => (user, false),
-            None => {
-                let user = UserId::generate();
-                let name = display_name.as_deref().unwrap_or_default();
-                users::insert_user(&mut tx, user, &email, name, hash.as_deref(), false).await?;
-                (user, true)
-            }
-        };
-        users::insert_membership(&mut tx, user, role).await?;
-        let member = members::get(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
-        let action = if invited { "user.invite" } else { "user.add" };
-        let summary = json!({
-            "email": member.email,
-            "role": role.as_str(),
-            "new_account": invited,
-            "can_log_in_with_password": invited && hash.is_some(),
-        });
-        self.finish(tx, context, principal, user, action, summary).await?;
-        Ok(member)
-    }
-
-    /// Changes a member's role in the caller's tenant and/or the user's display name.
+    /// Changes a member's role in the caller's tenant and/or, for a global administrator, the
+    /// account's display name.
     pub async fn update_member(
         &self,
         context: &RequestContext,
@@ -144,16 +88,19 @@ impl Identity {
             members::get_for_update(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
         let role = role.filter(|r| *r != current.role);
         let display_name = display_name.filter(|n| *n != current.display_name);
-        if let Some(role) = role {
-            if current.is_protected && current.role == Role::GLOBAL_ADMIN {
-                return Err(protected("demoted"));
-            }
-            may_touch_global_admin_role(principal, role)?;
-            may_touch_global_admin_role(principal, current.role)?;
+        if role.is_some() && current.is_protected && current.role == Role::GLOBAL_ADMIN {
+            return Err(protected("demoted"));
         }
-        if display_name.is_some() && current.is_global_admin && !principal.is_global_admin {
+        access::may_change_member(principal, user, role.is_some())?;
+        if let Some(role) = role {
+            access::may_change_holder_of(principal, current.role)?;
+            access::may_assign_role(&mut tx, principal, role).await?;
+            access::keeps_an_admin(&mut tx, &current, role, current.status).await?;
+        }
+        if display_name.is_some() && !principal.is_global_admin {
             return Err(ManageError::forbidden(
-                "only a global administrator renames a global administrator",
+                "An account's name is its owner's to change (PATCH /v1/auth/me); a tenant \
+                 administrator changes only the membership.",
             ));
         }
         if role.is_none() && display_name.is_none() {
@@ -193,6 +140,7 @@ impl Identity {
         let mut tx = self.db().tenant_tx(tenant).await?;
         let current =
             members::get_for_update(&mut tx, user).await?.ok_or(ManageError::NotFound("user"))?;
+        access::may_change_member(principal, user, false)?;
         if status != MembershipStatus::Active {
             if current.is_protected {
                 return Err(protected(status.as_str()));
@@ -201,7 +149,8 @@ impl Identity {
                 return Err(ManageError::forbidden("you cannot block or delete yourself"));
             }
         }
-        may_touch_global_admin_role(principal, current.role)?;
+        access::may_change_holder_of(principal, current.role)?;
+        access::keeps_an_admin(&mut tx, &current, current.role, status).await?;
         if current.status == status {
             return Ok(current);
         }
@@ -239,16 +188,6 @@ impl Identity {
     }
 }
 
-/// Only a global administrator grants the GLOBAL_ADMIN role or changes a member who has it.
-fn may_touch_global_admin_role(principal: &Principal, role: Role) -> Result<(), ManageError> {
-    match role != Role::GLOBAL_ADMIN || principal.is_global_admin {
-        true => Ok(()),
-        false => {
-            Err(ManageError::forbidden("only a global administrator manages the GLOBAL_ADMIN role"))
-        }
-    }
-}
-
 fn protected(what: &str) -> ManageError {
     ManageError::conflict(
         Conflict::UserProtected,
@@ -256,7 +195,7 @@ fn protected(what: &str) -> ManageError {
     )
 }
 
-fn parse_role(field: &'static str, text: &str) -> Result<Role, ManageError> {
+pub(crate) fn parse_role(field: &'static str, text: &str) -> Result<Role, ManageError> {
     Role::parse(text.trim()).ok_or_else(|| {
         let known: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
         ManageError::invalid(field, FieldCode::INVALID_ROLE, format!("one of {}", known.join(", ")))

@@ -16,11 +16,14 @@ pub(crate) struct UserRecord {
     pub password_hash: Option<String>,
     pub status: String,
     pub is_global_admin: bool,
+    /// Sessions and API keys made before this instant are refused.
     pub sessions_valid_after: DateTime<Utc>,
+    /// `None` until the owner proves control of the address (self-registration).
+    pub email_verified_at: Option<DateTime<Utc>>,
 }
 
-const USER_COLUMNS: &str =
-    "id, email, display_name, password_hash, status, is_global_admin, sessions_valid_after";
+const USER_COLUMNS: &str = "id, email, display_name, password_hash, status, is_global_admin, \
+                            sessions_valid_after, email_verified_at";
 
 #[tracing::instrument(skip(conn, email))]
 pub(crate) async fn user_by_email(
@@ -119,6 +122,7 @@ pub(crate) struct ApiKeyRecord {
     pub key_digest: Vec<u8>,
     pub scopes: Vec<String>,
     pub created_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
     pub last_used_at: Option<DateTime<Utc>>,
@@ -135,7 +139,8 @@ pub(crate) async fn api_key_by_prefix(
         .execute(&mut *conn)
         .await?;
     sqlx::query_as(
-        "select tenant_id, id, key_digest, scopes, created_by, expires_at, revoked_at, last_used_at
+        "select tenant_id, id, key_digest, scopes, created_by, created_at, expires_at, revoked_at,
+                last_used_at
            from api_keys where prefix = $1",
     )
     .bind(prefix)

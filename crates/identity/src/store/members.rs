@@ -101,3 +101,30 @@ pub(crate) async fn set_status(
         .await
         .map(|_| ())
 }
+
+/// Serializes changes of the transaction tenant's administrators until the transaction ends.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn lock_admins(tx: &mut TenantTx) -> sqlx::Result<()> {
+    sqlx::query("select pg_advisory_xact_lock(hashtextextended('tenant_admins:' || $1, 0))")
+        .bind(tx.tenant().to_string())
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+}
+
+/// Active members of the transaction's tenant with an administrator role, other than `user`.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn count_other_active_admins(
+    tx: &mut TenantTx,
+    user: UserId,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar(
+        "select count(*) from memberships
+          where tenant_id = $1 and user_id <> $2 and status = 'active'
+            and role in ('TENANT_ADMIN', 'GLOBAL_ADMIN')",
+    )
+    .bind(tx.tenant())
+    .bind(user)
+    .fetch_one(&mut **tx)
+    .await
+}

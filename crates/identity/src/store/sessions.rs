@@ -1,4 +1,5 @@
-//! Refresh-token families and the access-token denylist.
+//! Refresh-token families (a family is a session: the tokens of one login) and the access-token
+//! denylist.
 
 use chrono::{DateTime, Utc};
 use platform::{TenantTx, UserId};
@@ -89,6 +90,54 @@ pub(crate) async fn revoke_user(tx: &mut TenantTx, user: UserId) -> sqlx::Result
     )
     .bind(tx.tenant())
     .bind(user)
+    .execute(&mut **tx)
+    .await
+    .map(|r| r.rows_affected())
+}
+
+/// Where a session stands, as access-token checks need it: when it started and whether any of
+/// its refresh tokens is still unrevoked. `None` when the transaction's tenant has no such
+/// session of `user`.
+#[derive(Clone, Copy, Debug, sqlx::FromRow)]
+pub(crate) struct SessionState {
+    pub started_at: DateTime<Utc>,
+    pub live: bool,
+}
+
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn session_state(
+    tx: &mut TenantTx,
+    user: UserId,
+    family: Uuid,
+) -> sqlx::Result<Option<SessionState>> {
+    sqlx::query_as(
+        "select min(created_at) as started_at, bool_or(revoked_at is null) as live
+           from refresh_tokens
+          where tenant_id = $1 and family_id = $2 and user_id = $3
+         having count(*) > 0",
+    )
+    .bind(tx.tenant())
+    .bind(family)
+    .bind(user)
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Revokes every refresh token of `user` in the transaction's tenant but those of the family
+/// `keep` (the session asking); returns how many were still live.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn revoke_user_except(
+    tx: &mut TenantTx,
+    user: UserId,
+    keep: Uuid,
+) -> sqlx::Result<u64> {
+    sqlx::query(
+        "update refresh_tokens set revoked_at = now()
+          where tenant_id = $1 and user_id = $2 and family_id <> $3 and revoked_at is null",
+    )
+    .bind(tx.tenant())
+    .bind(user)
+    .bind(keep)
     .execute(&mut **tx)
     .await
     .map(|r| r.rows_affected())

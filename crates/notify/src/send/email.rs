@@ -26,21 +26,48 @@ pub async fn send(
     settings: &EmailSettings,
     password: Option<&Secret<Vec<u8>>>,
 ) -> Result<(), SendError> {
-    let host = &settings.smtp_host;
-    let addrs = sender
-        .policy()
-        .resolve(host, settings.smtp_port)
+    let relay = Relay {
+        host: &settings.smtp_host,
+        port: settings.smtp_port,
+        tls: settings.tls,
+        username: settings.username.as_deref(),
+        password,
+    };
+    let message = message(event, settings, &sender.event_link(event.id))?;
+    deliver(sender.policy(), sender.timeout(), &relay, message).await
+}
+
+/// An SMTP relay as one send uses it.
+pub(crate) struct Relay<'a> {
+    pub host: &'a str,
+    pub port: u16,
+    pub tls: TlsMode,
+    pub username: Option<&'a str>,
+    pub password: Option<&'a Secret<Vec<u8>>>,
+}
+
+/// Hands `message` to `relay`: the host is resolved through the SSRF guard, the connection goes
+/// to the checked address, TLS is required unless the address is allowlisted.
+pub(crate) async fn deliver(
+    policy: &OutboundPolicy,
+    timeout: std::time::Duration,
+    relay: &Relay<'_>,
+    message: Message,
+) -> Result<(), SendError> {
+    let host = relay.host;
+    let addrs = policy
+        .resolve(host, relay.port)
         .await
         .map_err(|e| SendError::new(format!("refused: {e}")))?;
     let addr = *addrs.first().ok_or_else(|| SendError::new(format!("`{host}` has no address")))?;
     let tls_parameters = || {
-        TlsParameters::new(host.clone())
+        TlsParameters::new(host.to_string())
             .map_err(|_| SendError::new(format!("`{host}` cannot be used for TLS")))
     };
-    let tls = match settings.tls {
+    let tls = match relay.tls {
         TlsMode::StartTls => Tls::Required(tls_parameters()?),
         TlsMode::Tls => Tls::Wrapper(tls_parameters()?),
-        TlsMode::None if plaintext_allowed(sender.policy(), &addrs) => Tls::None,
+        TlsMode::None if plaintext_allowed(policy, &addrs) => Tls::None,
         TlsMode::None => {
             return Err(SendError::new(format!(
                 "refused: SMTP without TLS to {host} (only allowlisted addresses may go without TLS)"
@@ -51,16 +78,15 @@ pub async fn send(
         AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
             .port(addr.port())
             .tls(tls)
-            .timeout(Some(sender.timeout()));
-    if let Some(username) = &settings.username {
-        let password = match password {
+            .timeout(Some(timeout));
+    if let Some(username) = relay.username {
+        let password = match relay.password {
             Some(p) => String::from_utf8(p.expose().clone())
                 .map_err(|_| SendError::new("the stored SMTP password is unusable"))?,
             None => String::new(),
         };
-        transport = transport.credentials(Credentials::new(username.clone(), password));
+        transport = transport.credentials(Credentials::new(username.to_string(), password));
     }
-    let message = message(event, settings, &sender.event_link(event.id))?;
     transport
         .build()
         .send(message)

@@ -86,7 +86,13 @@ fn crates_depend_one_way_bin_to_edge_to_domains_to_engines_and_platform() {
 
 /// Service methods that act for a principal on its own session or profile: any authenticated
 /// principal may, so they check no permission. Every other one must.
-const SELF_SERVICE: &[&str] = &["identity::profile", "identity::logout", "identity::switch_tenant"];
+const SELF_SERVICE: &[&str] = &[
+    "identity::profile",
+    "identity::update_profile",
+    "identity::change_password",
+    "identity::logout",
+    "identity::switch_tenant",
+];
 
 /// Each `pub async fn` of `source` taking a `&Principal`, with its body.
 fn methods_acting_for_a_principal(source: &str) -> Vec<(String, String)> {

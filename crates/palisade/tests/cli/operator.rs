@@ -72,13 +72,9 @@ async fn operators_create_tenants_and_users_set_roles_and_end_sessions_from_the_
     .fetch_all(&superuser)
     .await
     .unwrap();
-    for action in [
-        "tenant.create",
-        "user.invite",
-        "user.update",
-        "user.reset_password",
-        "user.revoke_sessions",
-    ] {
+    for action in
+        ["tenant.create", "user.add", "user.update", "user.reset_password", "user.revoke_sessions"]
+    {
         assert!(actions.iter().any(|a| a == action), "{action} missing from {actions:?}");
     }
     let unknown = run(

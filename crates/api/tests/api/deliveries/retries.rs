@@ -2,7 +2,7 @@
 //! five attempts, the manual retry, and what `last_error` may say.
 
 use crate::receivers::{
-    HookReceiver, Reply, Tripwire, create_channel, send_test, start_relay, uuid, wait_for_status,
+    HookReceiver, Reply, Tripwire, create_channel, send_test, uuid, wait_for_status,
 };
 use notify::RelayOutcome;
 use serde_json::{Value, json};
@@ -28,7 +28,7 @@ async fn a_receiver_failing_four_times_then_succeeding_gets_one_delivery_after_f
         &json!({"name": "hook", "kind": "webhook", "url": receiver.url("/")}),
     )
     .await;
-    let runner = start_relay(&app).await;
+    let runner = app.start_jobs().await;
     let sent = send_test(&app, &admin.token, &channel).await;
     let done =
         wait_for_status(&app, &admin.token, sent["delivery_id"].as_str().unwrap(), "delivered")
@@ -59,7 +59,7 @@ async fn a_receiver_that_always_fails_leaves_the_delivery_dead_until_it_is_retri
     let channel =
         create_channel(&app, &admin.token, &json!({"name": "hook", "kind": "webhook", "url": url}))
             .await;
-    let runner = start_relay(&app).await;
+    let runner = app.start_jobs().await;
     let sent = send_test(&app, &admin.token, &channel).await;
     let id = sent["delivery_id"].as_str().unwrap();
     let dead = wait_for_status(&app, &admin.token, id, "dead").await;
@@ -83,7 +83,8 @@ async fn a_receiver_that_always_fails_leaves_the_delivery_dead_until_it_is_retri
     let dead_again = wait_for_status(&app, &admin.token, id, "dead").await;
     runner.shutdown().await.unwrap();
     assert_eq!(dead_again["attempts"], 5);
-    assert_eq!(receiver.received().len(), 10);
+    // Every request the receiver saw is one counted attempt: none sent twice, none lost.
+    assert_eq!(receiver.received().len(), 10, "after the retry: {dead_again}");
     let audits: Vec<Value> =
         sqlx::query_scalar("select summary from audit_log where action = 'delivery.retry'")
             .fetch_all(&app.db.superuser().await)

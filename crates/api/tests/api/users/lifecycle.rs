@@ -4,6 +4,7 @@
 use super::{action, delete, id_of, json_of, login_status, patch, user_audit};
 use platform::TenantId;
 use platform::access::Role;
+use reqwest::Method;
 use serde_json::{Value, json};
 use testapp::{ADMIN_EMAIL, ADMIN_PASSWORD, MEMBER_PASSWORD, TestApp};
 
@@ -110,8 +111,7 @@ async fn blocking_a_user_in_one_tenant_leaves_their_other_tenants_alone() {
     let (a, b) = (app.tenant("alpha").await, app.tenant("beta").await);
     let alice = app.member(a, "alice@alpha.test", Role::SOC_ANALYST_L1).await;
     let bob = app.member(b, "bob@beta.test", Role::TENANT_ADMIN).await;
-    let request = json!({ "email": alice.email, "role": "SOC_ANALYST_L1" });
-    assert_eq!(app.post_as(&bob.token, "/v1/users", &request).await.status(), 201);
+    app.add_membership(b, alice.user, Role::SOC_ANALYST_L1).await;
 
     assert_eq!(action(&app, &bob.token, alice.user, "block").await.0, 200);
     assert_eq!(login_status(&app, &alice.email, MEMBER_PASSWORD, b).await, 401);
@@ -129,7 +129,7 @@ async fn a_tenant_admin_cannot_grant_global_admin_but_a_global_admin_can() {
         patch(&app, &boss.token, analyst.user, json!({ "role": "GLOBAL_ADMIN" })).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("FORBIDDEN")));
     let request = json!({ "email": "crown@acme.test", "role": "GLOBAL_ADMIN" });
-    assert_eq!(app.post_as(&boss.token, "/v1/users", &request).await.status(), 403);
+    assert_eq!(app.post_as(&boss.token, "/v1/invitations", &request).await.status(), 403);
     assert!(user_audit(&app, acme, &id_of(analyst.user)).await.is_empty());
 
     let admin_token = app.admin_token().await;
@@ -142,21 +142,38 @@ async fn a_tenant_admin_cannot_grant_global_admin_but_a_global_admin_can() {
 }
 
 #[tokio::test]
-async fn a_display_name_change_is_shown_and_audited_once() {
+async fn a_name_is_changed_by_its_owner_or_a_global_admin_never_by_a_tenant_admin() {
     let app = TestApp::spawn().await;
     let acme = app.tenant("acme").await;
     let boss = app.member(acme, "boss@acme.test", Role::TENANT_ADMIN).await;
     let analyst = app.member(acme, "analyst@acme.test", Role::SOC_ANALYST_L1).await;
     let rename = json!({ "display_name": "  Ana Lyst  " });
     let (status, body) = patch(&app, &boss.token, analyst.user, rename.clone()).await;
-    assert_eq!((status, body["display_name"].as_str()), (200, Some("Ana Lyst")), "{body}");
-    assert_eq!(body["role"], "SOC_ANALYST_L1");
-    // The same change again changes nothing and writes nothing.
-    assert_eq!(patch(&app, &boss.token, analyst.user, rename).await.0, 200);
-    assert_eq!(user_audit(&app, acme, &id_of(analyst.user)).await, ["user.update"]);
-    let (status, body) =
-        patch(&app, &boss.token, analyst.user, json!({ "display_name": "" })).await;
-    assert_eq!((status, body["errors"][0]["field"].as_str()), (422, Some("display_name")));
+    assert_eq!((status, body["code"].as_str()), (403, Some("FORBIDDEN")), "{body}");
+
+    let own = app.send_as(Method::PATCH, &analyst.token, "/v1/auth/me", &rename).await;
+    let me: Value = own.json().await.unwrap();
+    assert_eq!(me["user"]["display_name"], "Ana Lyst");
+    let shown: Value =
+        app.get_as(&boss.token, &format!("/v1/users/{}", analyst.user)).await.json().await.unwrap();
+    assert_eq!(shown["display_name"], "Ana Lyst");
+    assert_eq!(app.audit_summaries("user.update_profile").await.len(), 1);
+    let empty = json!({ "display_name": "" });
+    let refused = app.send_as(Method::PATCH, &analyst.token, "/v1/auth/me", &empty).await;
+    assert_eq!(refused.status(), 422);
+
+    let admin = app.admin_token().await;
+    let by_admin = app
+        .client
+        .patch(app.url(&format!("/v1/users/{}", analyst.user)))
+        .bearer_auth(&admin)
+        .header("x-tenant-id", acme.to_string())
+        .json(&json!({ "display_name": "Analyst One" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(by_admin.status(), 200);
+    assert_eq!(by_admin.json::<Value>().await.unwrap()["display_name"], "Analyst One");
 }
 
 #[tokio::test]
@@ -170,14 +187,16 @@ async fn members_cannot_block_or_delete_themselves() {
 }
 
 #[tokio::test]
-async fn an_analyst_cannot_add_users_and_anonymous_callers_get_401() {
+async fn an_analyst_cannot_invite_and_anonymous_callers_get_401() {
     let app = TestApp::spawn().await;
     let acme = app.tenant("acme").await;
     let analyst = app.member(acme, "analyst@acme.test", Role::SOC_ANALYST_L1).await;
     let request = json!({ "email": "friend@acme.test", "role": "SOC_ANALYST_L1" });
-    let (status, body) = json_of(app.post_as(&analyst.token, "/v1/users", &request).await).await;
+    let (status, body) =
+        json_of(app.post_as(&analyst.token, "/v1/invitations", &request).await).await;
     assert_eq!((status, body["code"].as_str()), (403, Some("FORBIDDEN")));
     assert_eq!(app.get("/v1/users").await.status(), 401);
-    let anonymous = app.client.post(app.url("/v1/users")).json(&request).send().await.unwrap();
+    let anonymous =
+        app.client.post(app.url("/v1/invitations")).json(&request).send().await.unwrap();
     assert_eq!(anonymous.status(), 401);
 }

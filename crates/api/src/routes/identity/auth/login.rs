@@ -1,14 +1,12 @@
 //! `POST /v1/auth/login`: email and password for a token pair, in the requested tenant or the
-//! user's first. Throttled per IP (by the rate-limit layer) and per account (here).
+//! user's first. Failures are slowed by identity's login throttle (per account and client).
 
 use super::TokenResponse;
 use axum::Json;
 use axum::extract::State;
 use edge::ApiError;
 use edge::auth::Context;
-use edge::auth::too_many;
 use edge::extract::ApiJson;
-use edge::rate_limit::{LimitKey, RateLimiter};
 use identity::Identity;
 use platform::Secret;
 use serde::Deserialize;
@@ -28,17 +26,16 @@ pub struct LoginRequest {
     responses(
         (status = 200, description = "Logged in", body = TokenResponse),
         (status = 401, description = "INVALID_CREDENTIALS"),
-        (status = 429, description = "RATE_LIMITED"),
+        (status = 403, description = "EMAIL_NOT_VERIFIED: open the verification link first"),
+        (status = 429, description = "RATE_LIMITED: too many failures for this account from here"),
     ))]
 pub async fn login(
     State(identity): State<Identity>,
-    State(limiter): State<RateLimiter>,
     Context(context): Context,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
-    let account = request.email.trim().to_ascii_lowercase();
-    limiter.check(LimitKey::AuthAccount(&account)).map_err(too_many)?;
-    let pair =
-        identity.login(&context, &account, &request.password, request.tenant.as_deref()).await?;
+    let pair = identity
+        .login(&context, &request.email, &request.password, request.tenant.as_deref())
+        .await?;
     Ok(Json(pair.into()))
 }

@@ -5,6 +5,7 @@ use axum::extract::State;
 use edge::ApiError;
 use edge::auth::Auth;
 use identity::Identity;
+use identity::service::profile::Profile;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -40,7 +41,11 @@ pub async fn me(
     State(identity): State<Identity>,
     Auth(principal): Auth,
 ) -> Result<Json<Me>, ApiError> {
-    let profile = identity.profile(&principal).await?;
+    Ok(Json(me_of(identity.profile(&principal).await?)))
+}
+
+/// The `/me` answer of a profile.
+pub fn me_of(profile: Profile) -> Me {
     let user = match (profile.user_id, profile.email) {
         (Some(id), Some(email)) => Some(MeUser {
             id: id.as_uuid(),
@@ -49,7 +54,7 @@ pub async fn me(
         }),
         _ => None,
     };
-    Ok(Json(Me {
+    Me {
         user,
         tenant: MeTenant {
             id: profile.tenant_id.as_uuid(),
@@ -60,5 +65,5 @@ pub async fn me(
         permissions: profile.permissions.into_iter().map(str::to_string).collect(),
         is_global_admin: profile.is_global_admin,
         acting_from_tenant_id: profile.acting_from_tenant_id.map(|t| t.as_uuid()),
-    }))
+    }
 }

@@ -1,12 +1,11 @@
-//! `/v1/users`: the users of the caller's tenant and their memberships there (list, show, add or
-//! invite, change role, block, soft-delete, restore).
+//! `/v1/users`: the members of the caller's tenant and their memberships there (list, show, change
+//! role, block, soft-delete, restore). People join by invitation (`/v1/invitations`).
 //!
 //! Handlers only parse, call `Identity` and map the result; the rules (protected users, who may
 //! grant GLOBAL_ADMIN, tenant scoping) live in `identity::service::users`. Nothing here may
 //! return or log a password.
 
 pub mod block;
-pub mod create;
 pub mod delete;
 pub mod get_one;
 pub mod list;
@@ -31,7 +30,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
     let manage = || Access::Permission(Permission::USERS_MANAGE);
     OpenApiRouter::new()
         .routes(guard(view(), Tier::General, routes!(list::list)))
-        .routes(guard(manage(), Tier::General, routes!(create::create)))
         .routes(guard(view(), Tier::General, routes!(get_one::get_one)))
         .routes(guard(manage(), Tier::General, routes!(update::update)))
         .routes(guard(manage(), Tier::General, routes!(delete::delete)))

@@ -1,4 +1,5 @@
-//! `PATCH /v1/users/{id}`: changes a member's role in the caller's tenant and/or their name.
+//! `PATCH /v1/users/{id}`: changes a member's role in the caller's tenant (and, for a global
+//! administrator, the account's name).
 
 use super::UserItem;
 use axum::Json;
@@ -16,9 +17,11 @@ use utoipa::ToSchema;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
-    /// The new role in this tenant; GLOBAL_ADMIN only by a global administrator.
+    /// The new role in this tenant: you must hold every permission it grants, and you cannot
+    /// change your own.
     pub role: Option<String>,
-    /// The user's name (shown in every tenant of the user).
+    /// The account's name (shown in every tenant of the user): global administrators only; users
+    /// change their own with `PATCH /v1/auth/me`.
     pub display_name: Option<String>,
 }
 
@@ -26,9 +29,8 @@ pub struct UpdateUserRequest {
     params(("id" = UserId, Path, description = "User id")),
     responses(
         (status = 200, description = "The member after the change", body = UserItem),
-        (status = 403, description = "FORBIDDEN: granting or removing GLOBAL_ADMIN"),
-        (status = 404, description = "NOT_FOUND"),
-        (status = 409, description = "USER_PROTECTED: demoting a protected user"),
+        (status = 403, description = "FORBIDDEN: a role whose permissions you lack, your own role, or a name"),
+        (status = 409, description = "USER_PROTECTED or LAST_TENANT_ADMIN"),
         (status = 422, description = "Unknown role or invalid name"),
     ))]
 pub async fn update(
