@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the independent test peers the test suite runs against the API, into
 # target/test-tools (idempotent: nothing is fetched when the pinned versions are there):
-#   * schemathesis, the OpenAPI fuzzer (PyPI), used by the api crate's `fuzz` test.
+#   * schemathesis, the OpenAPI fuzzer (PyPI), used by the api crate's `fuzz` test;
+#   * curl (Debian), the HTTP/2 client the api crate's `connections` tests drive.
 # They are test tools only, never part of the product.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,10 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 tools=target/test-tools
 venv="$tools/venv"
+
+if ! command -v curl >/dev/null; then
+  apt-get update -q && apt-get install -y -q curl
+fi
 
 if [ -x "$venv/bin/schemathesis" ] \
   && "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then

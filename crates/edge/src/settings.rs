@@ -3,12 +3,14 @@
 //! its rate limits. The binary adds its own (listeners, TLS, logs) and reports every bad value at
 //! once; tests start from `Settings::defaults()` and adjust.
 
+use crate::middleware::client_addr::TrustedProxies;
 use crate::rate_limit::RateLimits;
 use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
 use notify::mail::MailSettings;
 use platform::config::{PlatformSettings, Source};
+use platform::outbound::Cidr;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -55,6 +57,22 @@ pub struct HttpSettings {
     /// Whether HSTS may be sent: only when clients reach us over HTTPS (not behind a proxy that
     /// terminates TLS). Set by the binary from its TLS settings.
     pub https: bool,
+    pub connections: ConnectionSettings,
+    /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (`http.trusted_proxies`).
+    pub trusted_proxies: TrustedProxies,
+}
+
+/// What one connection may hold (see `server`).
+#[derive(Clone, Debug)]
+pub struct ConnectionSettings {
+    /// The TLS handshake and the first request's headers (and, over HTTP/1.1, each next
+    /// request's headers) must arrive within this.
+    pub header_read_timeout: Duration,
+    /// A connection with no byte in or out for this long is closed.
+    pub idle_timeout: Duration,
+    pub max_connections: usize,
+    /// Open connections from one client address (an IPv6 /64 counts as one).
+    pub max_connections_per_ip: usize,
 }
 
 impl HttpSettings {
@@ -73,6 +91,48 @@ impl HttpSettings {
                 1..=3600,
             ),
             https: true,
+            connections: ConnectionSettings::read(src),
+            trusted_proxies: src.parsed(
+                "http.trusted_proxies",
+                &["PALISADE_HTTP_TRUSTED_PROXIES"],
+                TrustedProxies::default(),
+                |text| {
+                    Cidr::parse_list(text)
+                        .map(TrustedProxies::new)
+                        .map_err(|e| format!("is not a list of CIDRs: {e}"))
+                },
+            ),
+        }
+    }
+}
+
+impl ConnectionSettings {
+    fn read(src: &mut Source<'_>) -> ConnectionSettings {
+        ConnectionSettings {
+            header_read_timeout: src.seconds(
+                "http.header_read_timeout_secs",
+                &["PALISADE_HTTP_HEADER_READ_TIMEOUT_SECS"],
+                10,
+                1..=300,
+            ),
+            idle_timeout: src.seconds(
+                "http.idle_timeout_secs",
+                &["PALISADE_HTTP_IDLE_TIMEOUT_SECS"],
+                60,
+                1..=3600,
+            ),
+            max_connections: src.number(
+                "http.max_connections",
+                &["PALISADE_HTTP_MAX_CONNECTIONS"],
+                4096,
+                1..=1_000_000,
+            ),
+            max_connections_per_ip: src.number(
+                "http.max_connections_per_ip",
+                &["PALISADE_HTTP_MAX_CONNECTIONS_PER_IP"],
+                256,
+                1..=1_000_000,
+            ),
         }
     }
 }

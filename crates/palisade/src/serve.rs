@@ -6,9 +6,9 @@
 use crate::config::Config;
 use crate::database::{Database, Migrations};
 use crate::{redirect, tls, wiring};
-use axum_server::Handle;
-use edge::{AppState, Services};
-use std::net::SocketAddr;
+use anyhow::Context;
+use edge::{AppState, Server, Services};
+use tokio::net::TcpListener;
 
 pub async fn run(config: Config, workers: bool) -> anyhow::Result<()> {
     let database = Database::open(&config.app.platform, Migrations::ApplyIfOwner).await?;
@@ -45,48 +45,72 @@ async fn serve(config: &Config, services: Services) -> anyhow::Result<()> {
     let https = !config.tls.behind_proxy;
     wiring::bootstrap(&config.app.identity, &services.identity).await?;
     services.spawn_listeners(wait_for_signal());
+    let connections = config.app.http.connections.clone();
     let state = AppState::new(services, config.app.http.clone(), config.app.limits.clone());
-    let app = api::router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let handle: Handle<SocketAddr> = Handle::new();
-    let redirect_handle: Handle<SocketAddr> = Handle::new();
-    tokio::spawn(shutdown_on_signal(
-        vec![handle.clone(), redirect_handle.clone()],
-        config.shutdown_grace,
-    ));
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("listening on {}", config.listen))?;
 
-    if let (Some(addr), true) = (config.redirect_listen, https) {
-        let redirect_app = redirect::router(config.listen.port());
-        let server = axum_server::bind(addr).handle(redirect_handle.clone());
-        tokio::spawn(async move {
-            if let Err(e) = server.serve(redirect_app.into_make_service()).await {
-                tracing::error!(error = %e, %addr, "the HTTP redirect listener stopped");
-            }
-        });
-        tracing::info!(%addr, "redirecting plain HTTP to HTTPS");
-    }
+    let redirect = match (config.redirect_listen, https) {
+        (Some(addr), true) => {
+            let plain = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("listening on {addr} (redirect_listen)"))?;
+            let server =
+                Server::new(redirect::router(redirect_targets(config)), connections.clone());
+            tracing::info!(%addr, "redirecting plain HTTP to HTTPS");
+            Some(tokio::spawn(server.serve(plain, wait_for_signal(), config.shutdown_grace)))
+        }
+        _ => None,
+    };
 
-    if https {
-        let rustls = tls::rustls_config(config).await?;
+    let server = Server::new(api::router(state), connections);
+    let server = if https {
         tracing::info!(addr = %config.listen, "serving HTTPS");
-        axum_server::bind_rustls(config.listen, rustls).handle(handle).serve(app).await?;
+        server.with_tls(tls::server_config(config)?)
     } else {
         tracing::warn!(
             addr = %config.listen,
             "tls.behind_proxy is on: serving plain HTTP; the proxy in front must terminate TLS"
         );
-        axum_server::bind(config.listen).handle(handle).serve(app).await?;
+        server
+    };
+    let grace = config.shutdown_grace;
+    server
+        .serve(
+            listener,
+            async {
+                wait_for_signal().await;
+                tracing::info!(
+                    grace_secs = grace.as_secs(),
+                    "shutting down: draining in-flight requests"
+                );
+            },
+            grace,
+        )
+        .await;
+    if let Some(redirect) = redirect {
+        let _ = redirect.await;
     }
-    redirect_handle.shutdown();
     tracing::info!("server drained");
     Ok(())
 }
 
-async fn shutdown_on_signal(handles: Vec<Handle<SocketAddr>>, grace: std::time::Duration) {
-    wait_for_signal().await;
-    tracing::info!(grace_secs = grace.as_secs(), "shutting down: draining in-flight requests");
-    for handle in handles {
-        handle.graceful_shutdown(Some(grace));
+/// The names the redirect listener may send clients to: the TLS host names and `public_url`'s.
+fn redirect_targets(config: &Config) -> redirect::Targets {
+    let public_url = config.app.notify.public_url.clone();
+    let mut known_hosts: Vec<String> =
+        config.tls.hostnames.iter().map(|h| h.to_ascii_lowercase()).collect();
+    let authority = public_url.split("://").nth(1).unwrap_or_default();
+    let host = authority.split('/').next().unwrap_or_default();
+    let host = match host.rfind(':') {
+        Some(i) if !host[i..].contains(']') => &host[..i],
+        _ => host,
+    };
+    if !host.is_empty() {
+        known_hosts.push(host.to_ascii_lowercase());
     }
+    redirect::Targets { public_url, known_hosts, https_port: config.listen.port() }
 }
 
 /// Completes on SIGINT or SIGTERM (each caller gets every signal).

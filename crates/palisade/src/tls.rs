@@ -3,21 +3,30 @@
 
 use crate::config::Config;
 use anyhow::Context;
-use axum_server::tls_rustls::RustlsConfig;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 
-pub async fn rustls_config(config: &Config) -> anyhow::Result<RustlsConfig> {
+pub fn server_config(config: &Config) -> anyhow::Result<rustls::ServerConfig> {
     // Only the ring provider is compiled in; installing it twice is harmless.
     let _ = rustls::crypto::ring::default_provider().install_default();
     let (cert, key) = match (&config.tls.cert_file, &config.tls.key_file) {
         (Some(cert), Some(key)) => (cert.clone(), key.clone()),
         _ => self_signed(config)?,
     };
-    RustlsConfig::from_pem_file(&cert, &key).await.with_context(|| {
-        format!("loading TLS certificate {} and key {}", cert.display(), key.display())
-    })
+    let chain = CertificateDer::pem_file_iter(&cert)
+        .and_then(|certs| certs.collect::<Result<Vec<_>, _>>())
+        .with_context(|| format!("reading the TLS certificate chain {}", cert.display()))?;
+    let private = PrivateKeyDer::from_pem_file(&key)
+        .with_context(|| format!("reading the TLS private key {}", key.display()))?;
+    rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(chain, private)
+        .with_context(|| {
+            format!("the certificate {} does not fit the key {}", cert.display(), key.display())
+        })
 }
 
 fn self_signed(config: &Config) -> anyhow::Result<(PathBuf, PathBuf)> {

@@ -22,6 +22,32 @@ pub struct TestApp {
     /// The services the server runs (the same values the handlers use).
     pub services: Services,
     pub state: AppState,
+    /// The router the server serves, to serve it again (over TLS, say).
+    pub router: axum::Router,
+    connections: edge::ConnectionSettings,
+}
+
+/// The same application served over HTTPS (HTTP/2 by ALPN) with a self-signed certificate for
+/// `localhost`.
+pub struct TlsEndpoint {
+    pub address: SocketAddr,
+}
+
+impl TlsEndpoint {
+    pub fn url(&self, path: &str) -> String {
+        format!("https://localhost:{}{}", self.address.port(), path)
+    }
+
+    /// A client that trusts the certificate and speaks HTTP/2 only.
+    pub fn http2_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .danger_accept_invalid_certs(true)
+            .http2_prior_knowledge()
+            .resolve("localhost", self.address)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("build the HTTP/2 client")
+    }
 }
 
 /// The production defaults, changed only where a test needs speed or reach: a fast password
@@ -63,17 +89,36 @@ impl TestApp {
         services.spawn_listeners(std::future::pending());
         let state = AppState::new(services.clone(), settings.http.clone(), settings.limits);
         let router = api::router(state.clone());
+        let connections = settings.http.connections.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let address = listener.local_addr().expect("local address");
-        tokio::spawn(async move {
-            let service = router.into_make_service_with_connect_info::<SocketAddr>();
-            axum::serve(listener, service).await.expect("serve the test app");
-        });
+        let server = edge::Server::new(router.clone(), connections.clone());
+        tokio::spawn(server.serve(listener, std::future::pending(), Duration::from_secs(1)));
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("build the test client");
-        TestApp { address, client, db, services, state }
+        TestApp { address, client, db, services, state, router, connections }
+    }
+
+    /// Serves the application over TLS too, on another loopback port, the way `palisade serve`
+    /// does.
+    pub async fn https(&self) -> TlsEndpoint {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let generated = rcgen::generate_simple_self_signed(vec!["localhost".to_string()])
+            .expect("generate a certificate");
+        let key =
+            rustls::pki_types::PrivateKeyDer::Pkcs8(generated.signing_key.serialize_der().into());
+        let config = rustls::ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![generated.cert.der().clone()], key)
+            .expect("a TLS configuration");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        let address = listener.local_addr().expect("local address");
+        let server =
+            edge::Server::new(self.router.clone(), self.connections.clone()).with_tls(config);
+        tokio::spawn(server.serve(listener, std::future::pending(), Duration::from_secs(1)));
+        TlsEndpoint { address }
     }
 
     pub fn url(&self, path: &str) -> String {

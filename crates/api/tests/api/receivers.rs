@@ -56,7 +56,7 @@ impl HookReceiver {
         let hook =
             Arc::new(Hook { script: Mutex::new(script.into()), otherwise, ..Hook::default() });
         let app = axum::Router::new().fallback(receive).with_state(hook.clone());
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener = TcpListener::bind((own_loopback(), 0)).await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
         HookReceiver { addr, hook }
@@ -188,15 +188,24 @@ async fn smtp_session(stream: tokio::net::TcpStream, messages: Arc<Mutex<Vec<Str
     }
 }
 
+/// An address of its own in 127.0.0.0/8 for a receiver: a stray connection of another test (a
+/// relay still retrying a receiver that is gone) to a port this one now has never reaches it.
+pub fn own_loopback() -> std::net::Ipv4Addr {
+    let [a, b, c, ..] = *uuid::Uuid::new_v4().as_bytes();
+    std::net::Ipv4Addr::new(127, a, b, c.max(2))
+}
+
 /// A listener that only counts the connections it accepts: proof that nothing connected.
 pub struct Tripwire {
+    pub ip: std::net::Ipv4Addr,
     pub port: u16,
     accepted: Arc<AtomicUsize>,
 }
 
 impl Tripwire {
     pub async fn start() -> Tripwire {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let ip = own_loopback();
+        let listener = TcpListener::bind((ip, 0)).await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let accepted = Arc::new(AtomicUsize::new(0));
         let count = accepted.clone();
@@ -205,7 +214,7 @@ impl Tripwire {
                 count.fetch_add(1, Ordering::SeqCst);
             }
         });
-        Tripwire { port, accepted }
+        Tripwire { ip, port, accepted }
     }
 
     pub fn accepted(&self) -> usize {

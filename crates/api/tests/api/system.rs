@@ -67,26 +67,35 @@ async fn metrics_count_requests_by_route_template_and_status() {
 }
 
 #[tokio::test]
-async fn a_well_formed_request_id_is_echoed_and_a_bad_one_replaced() {
+async fn a_well_formed_request_id_is_echoed_and_kept_in_the_audit_row() {
     let app = TestApp::spawn().await;
-    let echoed = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "lb-42.abc")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(echoed.headers()["x-request-id"], "lb-42.abc");
+    let echoed = app.client.get(app.url("/healthz")).header("x-request-id", "lb-42.abc");
+    assert_eq!(echoed.send().await.unwrap().headers()["x-request-id"], "lb-42.abc");
 
-    let replaced = app
-        .client
-        .get(app.url("/healthz"))
-        .header("x-request-id", "bad id <script>")
-        .send()
-        .await
-        .unwrap();
-    let id = replaced.headers()["x-request-id"].to_str().unwrap();
-    assert!(uuid::Uuid::parse_str(id).is_ok(), "{id}");
+    let token = app.admin_token().await;
+    let body = serde_json::json!({ "name": "Acme", "slug": "acme" });
+    let create = app.client.post(app.url("/v1/tenants")).bearer_auth(&token).json(&body);
+    let created = create.header("x-request-id", "proxy_7.f00").send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let kept: Option<String> = sqlx::query_scalar(
+        "select request_id from audit_log where action = 'tenant.create' and summary->>'slug' = 'acme'",
+    )
+    .fetch_one(&app.db.superuser().await)
+    .await
+    .unwrap();
+    assert_eq!(kept.as_deref(), Some("proxy_7.f00"));
+}
+
+#[tokio::test]
+async fn a_long_or_odd_request_id_is_replaced_by_a_fresh_one() {
+    let app = TestApp::spawn().await;
+    let too_long = "a".repeat(65);
+    for sent in ["bad id <script>", "a/b", "ids:with:colons", too_long.as_str(), "caf\u{e9}"] {
+        let request = app.client.get(app.url("/healthz")).header("x-request-id", sent);
+        let replaced = request.send().await.unwrap();
+        let id = replaced.headers()["x-request-id"].to_str().unwrap();
+        assert!(uuid::Uuid::parse_str(id).is_ok(), "{sent:?} gave {id}");
+    }
 }
 
 #[tokio::test]

@@ -4,13 +4,13 @@
 
 use super::layer::AuthOutcome;
 use crate::error::{ApiError, ErrorCode};
+use crate::middleware::client_addr::ClientAddr;
 use crate::rate_limit::{LimitKey, RateLimiter, RetryAfter, Tier};
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::Request;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use identity::AuthError;
 use platform::access::Permission;
-use std::net::SocketAddr;
 
 /// Who may call a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,8 +64,8 @@ fn limit(
     request: &Request,
     outcome: &AuthOutcome,
 ) -> Result<(), RetryAfter> {
-    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        limiter.check(LimitKey::Ip(tier, peer.ip()))?;
+    if let Some(ClientAddr(client)) = request.extensions().get::<ClientAddr>() {
+        limiter.check(LimitKey::Ip(tier, *client))?;
     }
     if let AuthOutcome::Authenticated(principal) = outcome {
         let key = principal.rate_key().to_string();

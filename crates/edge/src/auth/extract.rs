@@ -4,14 +4,14 @@
 use super::access::unauthenticated;
 use super::layer::AuthOutcome;
 use crate::error::ApiError;
+use crate::middleware::client_addr::ClientAddr;
 use crate::middleware::request_id::RequestId;
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use identity::AuthError;
 use platform::access::Principal;
 use platform::audit::RequestContext;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// The authenticated principal of this request.
@@ -45,10 +45,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Context {
             .map(|ua| ua.chars().take(512).collect());
         Ok(Context(RequestContext {
             request_id: parts.extensions.get::<RequestId>().map(|id| id.0.clone()),
-            source_ip: parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip().to_string()),
+            source_ip: parts.extensions.get::<ClientAddr>().map(|c| c.0.to_string()),
             user_agent,
         }))
     }

@@ -1,8 +1,11 @@
-//! The tower layers every request passes through, outermost first: request id, trace span and
-//! access log, metrics, security headers, problem+json for bare error statuses, authentication,
-//! timeout, body limit. Each layer is one file; [`stack`] puts them in their order, for the API
+//! The tower layers every request passes through, outermost first: request id, the client's
+//! address, trace span and
+//! access log, metrics, security headers, problem+json for bare error statuses, discarding the
+//! unread body of an early answer, authentication, timeout, body limit. Each layer is one file; [`stack`] puts them in their order, for the API
 //! and the console alike.
 
+pub mod client_addr;
+pub mod drain_body;
 pub mod problem_fallback;
 pub mod request_id;
 pub mod security_headers;
@@ -29,9 +32,11 @@ pub fn stack(app: Router<AppState>, state: AppState) -> Router {
         // A panicking handler answers 500 (made problem+json below) instead of dropping the
         // connection.
         .layer(CatchPanicLayer::new())
+        .layer(from_fn(drain_body::layer))
         .layer(from_fn(problem_fallback::layer));
     let app = security_headers::apply(app, state.http.https);
     app.layer(from_fn_with_state(state.clone(), trace::layer))
+        .layer(from_fn_with_state(state.http.trusted_proxies.clone(), client_addr::layer))
         .layer(from_fn(request_id::layer))
         .with_state(state)
 }

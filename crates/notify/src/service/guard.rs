@@ -80,17 +80,8 @@ pub(crate) async fn check_smtp(
 
 fn refusal(field: &'static str, codes: &Codes, error: &SsrfError) -> NotifyError {
     match error {
-        SsrfError::Denied { host, ip, reason } => {
-            let reason = reason.to_string();
-            let article =
-                if reason.starts_with(['a', 'e', 'i', 'o', 'u', 'I', 'O']) { "an" } else { "a" };
-            let literal = host.trim_matches(['[', ']']).parse::<std::net::IpAddr>().is_ok();
-            let message = if literal {
-                format!("`{host}` is not allowed: it is {article} {reason}")
-            } else {
-                format!("`{host}` is not allowed: it resolves to {ip}, {article} {reason}")
-            };
-            NotifyError::invalid(field, codes.denied, message)
+        SsrfError::Denied { .. } | SsrfError::MetadataName { .. } => {
+            NotifyError::invalid(field, codes.denied, error.to_string())
         }
         SsrfError::NonCanonicalIpv4 { .. } => {
             NotifyError::invalid(field, codes.denied, error.to_string())

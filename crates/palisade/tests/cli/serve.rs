@@ -25,6 +25,15 @@ async fn serve_on_an_empty_data_dir_answers_over_https_and_redirects_plain_http(
         response.headers()["location"],
         format!("https://localhost:{}/v1/anything?x=1", palisade.https_port).as_str()
     );
+    // A forged Host never becomes the redirect's target: it goes to public_url.
+    let forged = plain
+        .get(format!("http://127.0.0.1:{}/x", palisade.http_port))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 308);
+    assert_eq!(forged.headers()["location"], "https://localhost:8443/x");
     assert!(cluster_running(&data_dir));
 
     let output = palisade.terminate();

@@ -75,15 +75,52 @@ impl fmt::Display for Denial {
     }
 }
 
-/// AWS/GCP/Azure/Oracle IMDS, AWS ECS task metadata, Alibaba Cloud metadata.
-const METADATA_V4: [Ipv4Addr; 3] = [
+/// Cloud metadata and credential endpoints, each with the provider that documents it. Inside
+/// ranges that are denied anyway, they are listed so that no allowlist reaches them.
+const METADATA_V4: [Ipv4Addr; 7] = [
+    // Instance metadata of AWS EC2, GCP, Azure IMDS, Oracle Cloud (OCI), DigitalOcean, OpenStack.
     Ipv4Addr::new(169, 254, 169, 254),
+    // AWS ECS task metadata and credentials.
     Ipv4Addr::new(169, 254, 170, 2),
+    // AWS EKS Pod Identity agent (credentials).
+    Ipv4Addr::new(169, 254, 170, 23),
+    // Alibaba Cloud ECS metadata.
     Ipv4Addr::new(100, 100, 100, 200),
+    // Oracle Cloud Infrastructure metadata (legacy address).
+    Ipv4Addr::new(192, 0, 0, 192),
+    // Azure WireServer (VM agent, extensions, certificates); also the Azure DNS/DHCP host.
+    Ipv4Addr::new(168, 63, 129, 16),
+    // Tencent Cloud metadata.
+    Ipv4Addr::new(169, 254, 0, 23),
 ];
 
-/// AWS IMDS over IPv6.
-const METADATA_V6: [Ipv6Addr; 1] = [Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254)];
+/// The same over IPv6.
+const METADATA_V6: [Ipv6Addr; 2] = [
+    // AWS EC2 instance metadata (IMDS) over IPv6.
+    Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x254),
+    // AWS EKS Pod Identity agent over IPv6.
+    Ipv6Addr::new(0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23),
+];
+
+/// Names of metadata services, refused before they are resolved (they resolve only inside the
+/// cloud, where an allowlist might cover their address).
+const METADATA_NAMES: [&str; 6] = [
+    // GCP: the documented name, its short form and the newer alias.
+    "metadata.google.internal",
+    "metadata",
+    "metadata.goog",
+    // AWS EC2.
+    "instance-data",
+    "instance-data.ec2.internal",
+    // Tencent Cloud.
+    "metadata.tencentyun.com",
+];
+
+/// Whether `name` (lowercase, one trailing dot allowed) names a metadata service.
+pub(super) fn is_metadata_name(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    METADATA_NAMES.contains(&name)
+}
 
 /// Denied IPv4 blocks; the first match wins, so narrower blocks come before wider ones.
 #[rustfmt::skip]

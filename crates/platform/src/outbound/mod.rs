@@ -42,8 +42,13 @@ use std::net::{IpAddr, SocketAddr};
 /// URLs often carry secrets in their path or query).
 #[derive(Debug, thiserror::Error)]
 pub enum SsrfError {
-    #[error("outbound connection to {ip} (for `{host}`) refused: {reason}")]
-    Denied { host: String, ip: IpAddr, reason: Denial },
+    /// The message names the reason only for an address given as such: for a name it says
+    /// that it resolves to a non-public address and not which one, so that the refusal does not
+    /// map internal names for whoever sends them (the address and reason are logged).
+    #[error("{}", denied_message(host, *by_name, reason))]
+    Denied { host: String, ip: IpAddr, reason: Denial, by_name: bool },
+    #[error("`{host}` is a cloud metadata service name")]
+    MetadataName { host: String },
     #[error("`{host}` is a non-canonical IPv4 address; write IPv4 as four decimal numbers a.b.c.d")]
     NonCanonicalIpv4 { host: String },
     #[error("`{host}` is not a valid host name or IP address")]
@@ -58,6 +63,20 @@ pub enum SsrfError {
     },
     #[error("`{host}` resolved to no addresses")]
     NoAddresses { host: String },
+}
+
+fn denied_message(host: &str, by_name: bool, reason: &Denial) -> String {
+    match by_name {
+        true => format!("`{host}` resolves to a non-public address"),
+        false => format!("`{host}` is not a public address: it is {} {reason}", article(reason)),
+    }
+}
+
+fn article(reason: &Denial) -> &'static str {
+    match reason.to_string().starts_with(['a', 'e', 'i', 'o', 'u', 'I', 'O']) {
+        true => "an",
+        false => "a",
+    }
 }
 
 /// Which outbound addresses are allowed: everything public, plus the operator's allowlist. The
@@ -90,7 +109,7 @@ impl OutboundPolicy {
 
     /// Whether a connection to `ip` is allowed.
     pub fn check_ip(&self, ip: IpAddr) -> Result<(), SsrfError> {
-        self.check(&ip.to_string(), ip)
+        self.check(&ip.to_string(), ip, false)
     }
 
     /// Parses `host` (a DNS name, a canonical IPv4 address, or an IPv6 address with or without
@@ -115,8 +134,12 @@ impl OutboundPolicy {
         host: Host,
         port: u16,
     ) -> Result<Vec<SocketAddr>, SsrfError> {
+        let by_name = matches!(host, Host::Name(_));
         let addrs = match host {
             Host::Ip(ip) => vec![SocketAddr::new(ip, port)],
+            Host::Name(name) if classify::is_metadata_name(&name) => {
+                return Err(SsrfError::MetadataName { host: literal::shown(text) });
+            }
             Host::Name(name) => {
                 let found = tokio::net::lookup_host((name.as_str(), port))
                     .await
@@ -134,15 +157,21 @@ impl OutboundPolicy {
             return Err(SsrfError::NoAddresses { host: literal::shown(text) });
         }
         for addr in &addrs {
-            self.check(text, addr.ip())?;
+            self.check(text, addr.ip(), by_name)?;
         }
         Ok(addrs)
     }
 
-    fn check(&self, host: &str, ip: IpAddr) -> Result<(), SsrfError> {
+    fn check(&self, host: &str, ip: IpAddr, by_name: bool) -> Result<(), SsrfError> {
         match classify::judge(ip, |ip| self.allow.iter().any(|cidr| cidr.contains(ip))) {
             None => Ok(()),
-            Some(reason) => Err(SsrfError::Denied { host: literal::shown(host), ip, reason }),
+            Some(reason) => {
+                let host = literal::shown(host);
+                if by_name {
+                    tracing::info!(%host, %ip, %reason, "outbound connection refused");
+                }
+                Err(SsrfError::Denied { host, ip, reason, by_name })
+            }
         }
     }
 }

@@ -26,6 +26,7 @@ fn outcome<T>(result: &Result<T, SsrfError>) -> Expect {
     match result {
         Ok(_) => Expect::Allow,
         Err(SsrfError::Denied { reason, .. }) => Expect::Deny(*reason),
+        Err(SsrfError::MetadataName { .. }) => Expect::Deny(Denial::Metadata),
         Err(SsrfError::NonCanonicalIpv4 { .. }) => Expect::NonCanonical,
         Err(SsrfError::InvalidHost { .. }) => Expect::Invalid,
         Err(SsrfError::InvalidUrl { .. }) => Expect::BadUrl,

@@ -20,14 +20,15 @@ async fn without_the_allowlist_internal_addresses_are_refused_at_creation_and_ne
             .await;
     let admin = app.admin_of("acme").await;
     let tripwire = Tripwire::start().await;
-    let port = tripwire.port;
+    let (ip, port) = (tripwire.ip, tripwire.port);
+    let bits = ip.to_bits();
     let cases = [
-        (format!("http://127.0.0.1:{port}/hook"), "loopback address"),
-        (format!("http://[::ffff:127.0.0.1]:{port}/hook"), "loopback address"),
-        (format!("http://0x7f000001:{port}/hook"), "non-canonical IPv4"),
-        (format!("http://017700000001:{port}/hook"), "non-canonical IPv4"),
+        (format!("http://{ip}:{port}/hook"), "loopback address"),
+        (format!("http://[::ffff:{ip}]:{port}/hook"), "loopback address"),
+        (format!("http://0x{bits:08x}:{port}/hook"), "non-canonical IPv4"),
+        (format!("http://0{bits:o}:{port}/hook"), "non-canonical IPv4"),
         ("http://169.254.169.254/latest/meta-data/".to_string(), "cloud metadata"),
-        (format!("http://localhost:{port}/hook?token=abc123"), "resolves to"),
+        (format!("http://localhost:{port}/hook?token=abc123"), "resolves to a non-public address"),
         ("http://10.0.0.1/hook".to_string(), "private-use address"),
     ];
     for (kind, (url, reason)) in
@@ -49,13 +50,17 @@ async fn without_the_allowlist_internal_addresses_are_refused_at_creation_and_ne
             !message.contains("abc123"),
             "the message never repeats the URL's query: {message}"
         );
+        if url.contains("localhost") {
+            // No DNS oracle: which internal address a name has is not said.
+            assert!(!message.contains("127.0.0") && !message.contains("loopback"), "{message}");
+        }
     }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(tripwire.accepted(), 0, "nothing connected to the refused addresses");
     let listed: Value = app.get_as(&admin.token, "/v1/channels").await.json().await.unwrap();
     assert!(listed["items"].as_array().unwrap().is_empty());
     // The same guard refuses an SMTP relay on loopback.
-    let mail = json!({"name": "mail", "kind": "email", "smtp_host": "127.0.0.1", "smtp_port": port,
+    let mail = json!({"name": "mail", "kind": "email", "smtp_host": ip.to_string(), "smtp_port": port,
                       "from": "bot@palisade.test", "to": ["soc@palisade.test"]});
     let response: Value =
         app.post_as(&admin.token, "/v1/channels", &mail).await.json().await.unwrap();
@@ -68,7 +73,7 @@ async fn a_send_to_an_address_refused_at_send_time_fails_without_connecting() {
     let app = TestApp::spawn().await;
     let admin = app.admin_of("acme").await;
     let tripwire = Tripwire::start().await;
-    let url = format!("http://127.0.0.1:{}/hook?token=abc123", tripwire.port);
+    let url = format!("http://{}:{}/hook?token=abc123", tripwire.ip, tripwire.port);
     let channel =
         create_channel(&app, &admin.token, &json!({"name": "hook", "kind": "webhook", "url": url}))
             .await;
@@ -84,4 +89,29 @@ async fn a_send_to_an_address_refused_at_send_time_fails_without_connecting() {
     assert!(!error.contains("abc123"), "{error}");
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(tripwire.accepted(), 0, "the relay never connected");
+}
+
+#[tokio::test]
+async fn credential_endpoints_stay_refused_when_link_local_is_allowlisted() {
+    let app = TestApp::spawn_with(|config| {
+        config.platform.outbound =
+            OutboundPolicy::parse_allowlist("169.254.0.0/16, 168.63.0.0/16, 192.0.0.0/24").unwrap();
+    })
+    .await;
+    let admin = app.admin_of("acme").await;
+    for url in [
+        "http://169.254.170.23/v1/credentials",
+        "http://[fd00:ec2::23]/v1/credentials",
+        "http://192.0.0.192/opc/v1/instance/",
+        "http://168.63.129.16/machine",
+        "http://metadata.google.internal/computeMetadata/v1/",
+    ] {
+        let body = json!({"name": "creds", "kind": "webhook", "url": url});
+        let response = app.post_as(&admin.token, "/v1/channels", &body).await;
+        assert_eq!(response.status(), 422, "{url}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["code"], "URL_NOT_ALLOWED", "{url}");
+        let message = problem["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains("metadata"), "{url}: {message}");
+    }
 }

@@ -2,7 +2,7 @@
 //! five attempts, the manual retry, and what `last_error` may say.
 
 use crate::receivers::{
-    HookReceiver, Reply, Tripwire, create_channel, send_test, uuid, wait_for_status,
+    HookReceiver, Reply, Tripwire, create_channel, own_loopback, send_test, uuid, wait_for_status,
 };
 use notify::RelayOutcome;
 use serde_json::{Value, json};
@@ -64,7 +64,7 @@ async fn a_receiver_that_always_fails_leaves_the_delivery_dead_until_it_is_retri
     let id = sent["delivery_id"].as_str().unwrap();
     let dead = wait_for_status(&app, &admin.token, id, "dead").await;
     assert_eq!(dead["attempts"], 5);
-    assert_eq!(dead["last_error"], "HTTP 500 from 127.0.0.1");
+    assert_eq!(dead["last_error"], format!("HTTP 500 from {}", receiver.addr.ip()));
     assert_eq!(receiver.received().len(), 5);
     let listed: Value =
         app.get_as(&admin.token, "/v1/deliveries?status=dead").await.json().await.unwrap();
@@ -99,7 +99,7 @@ async fn a_redirect_is_a_failure_and_is_never_followed() {
     let app = TestApp::spawn().await;
     let admin = app.admin_of("acme").await;
     let elsewhere = Tripwire::start().await;
-    let location = format!("http://127.0.0.1:{}/stolen", elsewhere.port);
+    let location = format!("http://{}:{}/stolen", elsewhere.ip, elsewhere.port);
     let receiver = HookReceiver::start(vec![Reply::Redirect(location)], 200).await;
     let channel = create_channel(
         &app,
@@ -111,7 +111,8 @@ async fn a_redirect_is_a_failure_and_is_never_followed() {
     let outcome =
         app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     let RelayOutcome::Failed { attempts: 1, error, .. } = outcome else { panic!("{outcome:?}") };
-    assert_eq!(error, "HTTP 302 from 127.0.0.1 (redirects are not followed)");
+    let from = receiver.addr.ip();
+    assert_eq!(error, format!("HTTP 302 from {from} (redirects are not followed)"));
     assert_eq!(elsewhere.accepted(), 0);
 }
 
@@ -120,8 +121,9 @@ async fn an_unreachable_receiver_fails_the_attempt_with_a_message_naming_only_th
     let app = app_with_backoff(Duration::from_secs(30)).await;
     let admin = app.admin_of("acme").await;
     // A port nothing listens on: bind, note it, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let url = format!("http://127.0.0.1:{port}/hook?token=s3cr3t-token");
+    let ip = own_loopback();
+    let port = std::net::TcpListener::bind((ip, 0)).unwrap().local_addr().unwrap().port();
+    let url = format!("http://{ip}:{port}/hook?token=s3cr3t-token");
     let channel =
         create_channel(&app, &admin.token, &json!({"name": "hook", "kind": "webhook", "url": url}))
             .await;
@@ -131,7 +133,7 @@ async fn an_unreachable_receiver_fails_the_attempt_with_a_message_naming_only_th
     let RelayOutcome::Failed { error, next_attempt_at, .. } = outcome else {
         panic!("{outcome:?}")
     };
-    assert!(error.starts_with("could not connect to 127.0.0.1"), "{error}");
+    assert!(error.starts_with(&format!("could not connect to {ip}")), "{error}");
     assert!(!error.contains("s3cr3t") && !error.contains("/hook"), "{error}");
     assert!(next_attempt_at > chrono::Utc::now() + chrono::Duration::seconds(20));
     // Not due yet: relaying again at once does nothing.

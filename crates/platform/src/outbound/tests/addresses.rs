@@ -187,8 +187,7 @@ fn a_denied_address_names_the_address_and_the_reason() {
     let err = policy.check_ip("::ffff:127.0.0.1".parse().unwrap()).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "outbound connection to ::ffff:127.0.0.1 (for `::ffff:127.0.0.1`) refused: \
-         loopback address"
+        "`::ffff:127.0.0.1` is not a public address: it is a loopback address"
     );
     assert!(policy.check_ip("1.1.1.1".parse().unwrap()).is_ok());
 }

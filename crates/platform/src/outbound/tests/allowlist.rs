@@ -16,6 +16,12 @@ const METADATA: &[&str] = &[
     "64:ff9b:1::a9fe:a9fe",
     "2002:a9fe:a9fe::",
     "2002:6464:64c8::",
+    "169.254.170.23",
+    "fd00:ec2::23",
+    "192.0.0.192",
+    "168.63.129.16",
+    "169.254.0.23",
+    "::ffff:168.63.129.16",
 ];
 
 #[tokio::test]
@@ -24,6 +30,7 @@ async fn metadata_addresses_are_denied_even_when_allowlisted() {
         "0.0.0.0/0, ::/0",
         "169.254.0.0/16, 100.64.0.0/10, fd00::/8",
         "169.254.169.254/32, 169.254.170.2, 100.100.100.200/32, fd00:ec2::254/128",
+        "169.254.170.23/32, fd00:ec2::23/128, 192.0.0.192/32, 168.63.129.16/32, 168.63.0.0/16",
         "::ffff:0:0/96, 64:ff9b::/96, 64:ff9b:1::/48, 2002::/16, ::/96",
     ];
     for allowlist in allowlists {
@@ -96,4 +103,31 @@ fn an_allowlist_with_one_bad_block_is_refused_and_names_it() {
     let err = OutboundPolicy::parse_allowlist("10.0.0.0/8, 192.168.1.1/16").unwrap_err();
     assert_eq!(err.input, "192.168.1.1/16");
     assert!(err.to_string().contains("did you mean 192.168.0.0/16?"), "{err}");
+}
+
+#[tokio::test]
+async fn metadata_names_are_refused_before_they_are_resolved() {
+    let policy = OutboundPolicy::parse_allowlist("0.0.0.0/0, ::/0").unwrap();
+    for name in [
+        "metadata.google.internal",
+        "METADATA.google.internal.",
+        "metadata",
+        "metadata.goog",
+        "instance-data",
+    ] {
+        let refused = policy.resolve(name, 80).await;
+        assert!(matches!(refused, Err(SsrfError::MetadataName { .. })), "{name}: {refused:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_name_that_resolves_inside_says_so_without_the_address() {
+    let refused = OutboundPolicy::deny_private().resolve("localhost", 80).await.unwrap_err();
+    let message = refused.to_string();
+    assert_eq!(message, "`localhost` resolves to a non-public address");
+    let literal = OutboundPolicy::deny_private().resolve("10.1.2.3", 80).await.unwrap_err();
+    assert_eq!(
+        literal.to_string(),
+        "`10.1.2.3` is not a public address: it is a private-use address"
+    );
 }
