@@ -3,7 +3,7 @@
 //! are split here per source convention; an item's failure never affects its neighbours.
 //! Adapters read payloads only; they keep no state and do no I/O.
 
-mod common;
+pub(crate) mod common;
 pub mod elastic;
 pub mod ocsf;
 pub mod palisade;

@@ -2,8 +2,9 @@
 //! category, one rsigma engine per category plus one for rules without a category, so an event
 //! only meets the rules its logsource admits (a `process_creation` rule never sees an
 //! `image_load` event) and each engine's candidate index covers fewer rules. Product and service
-//! conflicts are pruned by rsigma itself. A match carries the rule's level and ATT&CK tags. It
-//! holds no per-event state and may be shared across threads.
+//! conflicts are pruned by rsigma itself. A match carries the rule's level and ATT&CK tags; a
+//! match that one of the rule's exceptions covers is dropped. It holds no per-event state and
+//! may be shared across threads.
 
 use crate::catalog::TechniqueId;
 use crate::model::Severity;
@@ -111,15 +112,23 @@ impl RuleSet {
         let mut matches: Vec<SigmaMatch> = engines
             .into_iter()
             .flat_map(|engine| engine.evaluate_pruned(event, &pruning))
-            .filter_map(|result| self.describe(&result))
+            .filter_map(|result| self.describe(&result, event))
             .collect();
         matches.sort_by_key(|m| m.rule_index);
         matches
     }
 
-    fn describe(&self, result: &rsigma_eval::EvaluationResult) -> Option<SigmaMatch> {
+    /// The match of `result`, unless one of its rule's exceptions covers the event.
+    fn describe(
+        &self,
+        result: &rsigma_eval::EvaluationResult,
+        event: &SigmaEvent<'_>,
+    ) -> Option<SigmaMatch> {
         let index = result.header.custom_attributes.get(INDEX_ATTRIBUTE)?.as_u64()? as usize;
         let rule = self.rules.get(index)?;
+        if rule.exception_covering(event).is_some() {
+            return None;
+        }
         let matched_selections =
             result.as_detection().map(|d| d.matched_selections.clone()).unwrap_or_default();
         Some(SigmaMatch {

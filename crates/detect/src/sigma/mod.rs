@@ -7,6 +7,8 @@
 //! * [`SigmaEvent`]: events in any of Palisade's layouts, read by Sigma field name (`fieldmap`).
 //! * [`EventLogsource`]: an event's logsource, so rules only meet the events they are for.
 //! * [`RuleSet`]: evaluation, a [`SigmaMatch`] per matching rule with its level and ATT&CK tags.
+//! * [`detection_alert`]: the alert a match raises, with the rule's level and ATT&CK tags.
+//! * [`SigmaException`]: known-good activity a rule must not alert on, written as a selection.
 //! * [`testing`]: per-selection verdicts for `palisade sigma test`.
 //!
 //! Where rsigma departs from the specification, it is corrected here before compiling: its
@@ -15,15 +17,19 @@
 //! encodings (see `base64offset`).
 
 mod base64offset;
+pub mod detection;
 pub mod engine;
 pub mod event;
+pub mod exception;
 pub mod fieldmap;
 pub mod logsource;
 pub mod rule;
 pub mod testing;
 
+pub use detection::detection_alert;
 pub use engine::{RuleSet, SigmaMatch};
 pub use event::{Layout, SigmaEvent};
+pub use exception::SigmaException;
 pub use logsource::EventLogsource;
 pub use rule::{RuleError, SigmaRule};
 pub use testing::EventVerdict;

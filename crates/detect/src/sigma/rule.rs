@@ -10,6 +10,8 @@
 use crate::catalog::{AttackCatalog, TechniqueId};
 use crate::model::Severity;
 use crate::sigma::base64offset;
+use crate::sigma::event::SigmaEvent;
+use crate::sigma::exception::SigmaException;
 use rsigma_eval::CompiledRule;
 use rsigma_parser::{Level, LogSource};
 use serde::Deserialize;
@@ -41,6 +43,7 @@ pub struct SigmaRule {
     pub(crate) parsed: rsigma_parser::SigmaRule,
     pub(crate) compiled: CompiledRule,
     warnings: Vec<String>,
+    exceptions: Vec<SigmaException>,
 }
 
 impl SigmaRule {
@@ -73,7 +76,26 @@ impl SigmaRule {
             rsigma_eval::compile_rule(&parsed).map_err(|e| refusal(yaml, &e.to_string()))?;
         // With the rule parsed, what the parser collected are warnings (a bad `related` entry, an
         // unknown status), not reasons to refuse it.
-        Ok(SigmaRule { parsed, compiled, warnings: collection.errors })
+        Ok(SigmaRule { parsed, compiled, warnings: collection.errors, exceptions: Vec::new() })
+    }
+
+    /// The rule with `exceptions`: events any of them covers never match it.
+    pub fn with_exceptions(mut self, exceptions: Vec<SigmaException>) -> SigmaRule {
+        self.exceptions = exceptions;
+        self
+    }
+
+    pub fn exceptions(&self) -> &[SigmaException] {
+        &self.exceptions
+    }
+
+    /// The position of the first exception covering `event`, if one does.
+    pub fn exception_covering(&self, event: &SigmaEvent<'_>) -> Option<usize> {
+        self.exceptions.iter().position(|exception| exception.covers(event))
+    }
+
+    pub fn description(&self) -> Option<&str> {
+        self.parsed.description.as_deref()
     }
 
     pub fn id(&self) -> Option<&str> {

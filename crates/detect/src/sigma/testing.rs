@@ -23,6 +23,10 @@ pub struct EventVerdict {
     /// Why the rule does not apply to this event at all (its logsource excludes it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
+    /// The rule matched, but its exception at this position covers the event, so it does not
+    /// alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excepted_by: Option<usize>,
     /// Why the line could not be read as an event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -36,6 +40,7 @@ pub fn test_event(rule: &SigmaRule, line: usize, event: &Value) -> EventVerdict 
         matched: false,
         selections: BTreeMap::new(),
         skipped: None,
+        excepted_by: None,
         error: None,
     };
     if let Some(reason) = logsource::conflict(rule.logsource(), &EventLogsource::of(&view)) {
@@ -47,6 +52,10 @@ pub fn test_event(rule: &SigmaRule, line: usize, event: &Value) -> EventVerdict 
         collect_selections(condition, &mut verdict.selections);
     }
     verdict.matched = explanation.matched;
+    if verdict.matched {
+        verdict.excepted_by = rule.exception_covering(&view);
+        verdict.matched = verdict.excepted_by.is_none();
+    }
     verdict
 }
 
@@ -82,6 +91,7 @@ fn unreadable(line: usize, error: String) -> EventVerdict {
         matched: false,
         selections: BTreeMap::new(),
         skipped: None,
+        excepted_by: None,
         error: Some(error),
     }
 }

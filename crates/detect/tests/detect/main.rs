@@ -12,6 +12,7 @@ mod ocsf_and_palisade;
 mod sentinel_splunk;
 mod sigma_conditions;
 mod sigma_events;
+mod sigma_exceptions;
 mod sigma_modifiers;
 mod sigma_rules;
 mod support;
