@@ -102,6 +102,17 @@ field_codes! {
     HOST_NOT_RESOLVABLE,
     TLS_REQUIRED,
     USERNAME_REQUIRED,
+    // Alerts: one item of an ingested batch, rules, triage.
+    INVALID_JSON,
+    NOT_AN_OBJECT,
+    MISSING_FIELD,
+    INVALID_FIELD,
+    UNRECOGNIZED_SHAPE,
+    INVALID_RULE,
+    INVALID_EXCEPTION,
+    INVALID_DISPOSITION,
+    INVALID_ASSIGNEE,
+    INVALID_LINK,
 }
 
 impl fmt::Display for FieldCode {

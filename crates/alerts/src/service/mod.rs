@@ -1,0 +1,67 @@
+//! `Alerts`: the handle through which the API ingests, triages and configures alerts, and
+//! through which the jobs correlate, run bulk changes and check SLAs. Cheap to clone; one per
+//! process. Every mutation runs in one `tenant_tx` with its audit row, events and jobs.
+
+mod actor;
+pub mod bulk;
+pub mod correlation;
+mod events;
+pub mod ingest;
+mod ingest_write;
+pub mod queue;
+pub mod rules;
+pub mod settings;
+pub mod sla;
+pub mod sources;
+pub mod triage;
+
+pub use actor::Acting;
+
+use crate::settings::AlertsSettings;
+use notify::Notify;
+use platform::{Db, TenantId};
+use rules::CompiledRules;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+struct Inner {
+    db: Db,
+    notify: Notify,
+    settings: AlertsSettings,
+    /// Each tenant's compiled detection rules, with the rule-set version they were built from.
+    rules: Mutex<HashMap<TenantId, Arc<CompiledRules>>>,
+}
+
+#[derive(Clone)]
+pub struct Alerts {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Alerts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Alerts")
+    }
+}
+
+impl Alerts {
+    /// The service on `db`. Signing secrets are sealed with the installation's keyring, which
+    /// `notify` owns.
+    pub fn new(db: Db, notify: Notify, settings: AlertsSettings) -> Alerts {
+        Alerts {
+            inner: Arc::new(Inner { db, notify, settings, rules: Mutex::new(HashMap::new()) }),
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.inner.db
+    }
+
+    pub fn settings(&self) -> &AlertsSettings {
+        &self.inner.settings
+    }
+
+    fn notify(&self) -> &Notify {
+        &self.inner.notify
+    }
+}
