@@ -59,8 +59,8 @@ create table alerts (
             || left(coalesce(description, ''), 16384))
     ) stored,
     primary key (tenant_id, id),
-    constraint alerts_closed_check check ((status = 'closed') = (closed_at is not null)),
-    constraint alerts_disposition_check check ((status = 'closed') = (disposition is not null))
+    constraint alerts_closed_at_check check ((status = 'closed') = (closed_at is not null)),
+    constraint alerts_closed_disposition_check check ((status = 'closed') = (disposition is not null))
 );
 
 -- dedup: at most one open alert per fingerprint; a closed one no longer absorbs repeats.

@@ -32,6 +32,12 @@ use utoipa::{Modify, OpenApi};
         platform::ChannelId,
         platform::DeliveryId,
         platform::EventId,
+        alerts::model::AlertId,
+        alerts::model::AlertSourceId,
+        alerts::model::DetectionRuleId,
+        alerts::model::CorrelationRuleId,
+        alerts::model::CorrelationGroupId,
+        alerts::model::BulkJobId,
     )),
     modifiers(&SecuritySchemes),
     tags(

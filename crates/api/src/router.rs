@@ -15,6 +15,7 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::system::routes())
         .merge(routes::identity::routes())
         .merge(routes::notify::routes())
+        .merge(routes::alerts::routes())
         .split_for_parts();
     problems_everywhere(&mut openapi);
     (router, openapi)
@@ -28,6 +29,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The whole API, in the edge's middleware stack.
-pub fn router(state: AppState) -> Router {
+pub fn router(mut state: AppState) -> Router {
+    state.http.route_body_limits.extend(routes::alerts::body_limits());
     edge::middleware::stack(routes(), state)
 }

@@ -4,6 +4,7 @@
 //! listeners to `spawn_listeners`, and nowhere else.
 
 use crate::settings::Settings;
+use alerts::Alerts;
 use identity::Identity;
 use notify::Notify;
 use notify::feed::Hub;
@@ -20,6 +21,7 @@ pub struct Services {
     pub notify: Notify,
     /// The live feed's rooms (`/v1/ws`); its listener runs once `spawn_listeners` is called.
     pub feed: Hub,
+    pub alerts: Alerts,
 }
 
 impl std::fmt::Debug for Services {
@@ -40,7 +42,8 @@ impl Services {
         let notify =
             Notify::new(db.clone(), settings.platform.outbound.clone(), settings.notify.clone());
         let feed = Hub::new(db.clone(), settings.feed.clone());
-        Ok(Services { db, identity, notify, feed })
+        let alerts = Alerts::new(db.clone(), notify.clone(), settings.alerts.clone());
+        Ok(Services { db, identity, notify, feed, alerts })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.
@@ -55,7 +58,8 @@ impl Services {
     /// Registers every capability's job handlers on `builder`.
     pub fn register_jobs(&self, builder: JobRunnerBuilder) -> JobRunnerBuilder {
         let builder = identity::register_jobs(builder, &self.identity);
-        notify::register_jobs(builder, &self.notify)
+        let builder = notify::register_jobs(builder, &self.notify);
+        alerts::register_jobs(builder, &self.alerts)
     }
 
     /// Starts the listeners of a serving process: identity's cache invalidation and the live

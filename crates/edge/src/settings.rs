@@ -5,6 +5,7 @@
 
 use crate::middleware::client_addr::TrustedProxies;
 use crate::rate_limit::RateLimits;
+use alerts::AlertsSettings;
 use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
@@ -22,6 +23,7 @@ pub struct Settings {
     /// The installation's own mail (invitations, password resets); `None` without `[mail]`.
     pub mail: Option<MailSettings>,
     pub feed: FeedSettings,
+    pub alerts: AlertsSettings,
     pub http: HttpSettings,
     pub limits: RateLimits,
 }
@@ -37,6 +39,7 @@ impl Settings {
             notify,
             mail: MailSettings::read(src),
             feed: FeedSettings::default(),
+            alerts: AlertsSettings::read(src),
             http: HttpSettings::read(src),
             limits: RateLimits::read(src),
         }
@@ -60,6 +63,9 @@ pub struct HttpSettings {
     pub connections: ConnectionSettings,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (`http.trusted_proxies`).
     pub trusted_proxies: TrustedProxies,
+    /// Paths (prefixes) allowed a larger body than `body_limit_bytes`, and their limit: set by
+    /// the router that serves them (the alert ingestion routes take 10 MiB).
+    pub route_body_limits: Vec<(String, usize)>,
 }
 
 /// What one connection may hold (see `server`).
@@ -102,6 +108,7 @@ impl HttpSettings {
                         .map_err(|e| format!("is not a list of CIDRs: {e}"))
                 },
             ),
+            route_body_limits: Vec::new(),
         }
     }
 }

@@ -6,6 +6,7 @@ use crate::metrics::Metrics;
 use crate::rate_limit::{RateLimiter, RateLimits};
 use crate::services::Services;
 use crate::settings::HttpSettings;
+use alerts::Alerts;
 use axum::extract::FromRef;
 use identity::Identity;
 use notify::Notify;
@@ -47,6 +48,12 @@ impl FromRef<AppState> for Identity {
 impl FromRef<AppState> for Notify {
     fn from_ref(state: &AppState) -> Notify {
         state.services.notify.clone()
+    }
+}
+
+impl FromRef<AppState> for Alerts {
+    fn from_ref(state: &AppState) -> Alerts {
+        state.services.alerts.clone()
     }
 }
 

@@ -10,7 +10,7 @@ use super::{Acting, Alerts};
 use crate::error::AlertsError;
 use crate::model::severity_word;
 use crate::store::{self, stats::Delta, stats::Deltas};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use detect::Severity;
 use platform::TenantId;
 use platform::audit::{self, RequestContext};
@@ -29,9 +29,17 @@ impl Alerts {
     }
 
     /// Marks and announces the tenant's newly missed SLA targets; returns how many were missed.
-    #[tracing::instrument(skip(self))]
     pub async fn check_sla(&self, tenant: TenantId) -> Result<usize, AlertsError> {
-        let now = Utc::now();
+        self.check_sla_at(tenant, Utc::now()).await
+    }
+
+    /// `check_sla` as of `now` (tests and replays look at another instant than the clock's).
+    #[tracing::instrument(skip(self))]
+    pub async fn check_sla_at(
+        &self,
+        tenant: TenantId,
+        now: DateTime<Utc>,
+    ) -> Result<usize, AlertsError> {
         let mut tx = self.db().tenant_tx(tenant).await?;
         let settings = parse_stored(store::settings::get(&mut tx).await?.as_ref());
         let mut deltas = Deltas::default();

@@ -21,6 +21,15 @@ const PUBLIC: &[&str] = &[
     // authenticates in-band (subprotocol, header or first message) and is closed with 4401
     // otherwise.
     "GET /v1/ws",
+    // Alert pushes: an API key with ALERTS_INGEST, or a configured source's own token or HMAC
+    // signature, which the service verifies over the exact body (SIEM webhooks cannot always
+    // send Authorization). A push with neither answers 401.
+    "POST /v1/alerts/ingest",
+    "POST /v1/alerts/ingest/elastic",
+    "POST /v1/alerts/ingest/ocsf",
+    "POST /v1/alerts/ingest/sentinel",
+    "POST /v1/alerts/ingest/splunk",
+    "POST /v1/alerts/ingest/wazuh",
 ];
 
 /// Every operation of the router, with the access it declares (`None` when it declares none).

@@ -5,6 +5,7 @@
 
 mod access;
 mod access_policy;
+mod alerts;
 mod api_keys;
 mod audit_log;
 mod auth;

@@ -1,7 +1,8 @@
 //! Elastic Security alert documents (the `.alerts-security.alerts-*` indices, or a connector's
 //! `context.alerts[]`): the alert under `kibana.alert.*`, the source event's ECS fields beside
 //! it. Documents come flattened (`"kibana.alert.rule.name": …`, as the fields API and
-//! connectors write them), nested (`_source`), or mixed; `json::lookup` reads all three.
+//! connectors write them), nested (`_source`), or mixed; `json::lookup` reads all three. A
+//! search hit (`{"_id", "_source"}`) is read through its `_source`.
 
 use crate::adapters::common;
 use crate::error::AdapterError;
@@ -10,7 +11,13 @@ use crate::model::{FindingStatus, Product, Severity};
 use crate::normalize::FindingDraft;
 use serde_json::Value;
 
+/// The alert document: a search hit's `_source`, or the document itself.
+fn document(alert: &Value) -> &Value {
+    alert.get("_source").filter(|source| source.is_object()).unwrap_or(alert)
+}
+
 pub fn product(alert: &Value) -> Product {
+    let alert = document(alert);
     Product {
         name: "Elastic Security".into(),
         vendor: "Elastic".into(),
@@ -18,7 +25,8 @@ pub fn product(alert: &Value) -> Product {
     }
 }
 
-pub fn draft(alert: &Value) -> Result<FindingDraft, AdapterError> {
+pub fn draft(hit: &Value) -> Result<FindingDraft, AdapterError> {
+    let alert = document(hit);
     if lookup(alert, "kibana.alert.rule").is_none() && lookup(alert, "kibana.alert.uuid").is_none()
     {
         return Err(AdapterError::UnrecognizedShape {
@@ -32,7 +40,7 @@ pub fn draft(alert: &Value) -> Result<FindingDraft, AdapterError> {
         .ok_or_else(|| AdapterError::invalid("kibana.alert.severity", format!("`{word}`")))?;
     let (techniques, tactics) = threat(alert);
     let mut draft = FindingDraft {
-        original_uid: first_text(alert, &["kibana.alert.uuid", "_id"]),
+        original_uid: first_text(alert, &["kibana.alert.uuid"]).or_else(|| text(hit, "_id")),
         title: text(alert, "kibana.alert.rule.name"),
         description: first_text(alert, &["kibana.alert.reason", "kibana.alert.rule.description"]),
         severity: Some(severity),

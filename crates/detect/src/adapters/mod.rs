@@ -40,11 +40,15 @@ pub fn normalize(
 }
 
 /// The items of one push: a JSON array is a batch; Sentinel's Log Analytics export wraps its
-/// rows in `value`, Elastic connectors in `context.alerts`; anything else is one item.
+/// rows in `value`, Elastic connectors in `context.alerts` and search responses in `hits.hits`;
+/// anything else is one item.
 pub fn split_batch(source: SourceKind, body: &Value) -> Vec<&Value> {
     let wrapped = match source {
         SourceKind::Sentinel => body.get("value"),
-        SourceKind::Elastic => body.get("context").and_then(|c| c.get("alerts")),
+        SourceKind::Elastic => body
+            .get("context")
+            .and_then(|c| c.get("alerts"))
+            .or_else(|| body.get("hits").and_then(|h| h.get("hits"))),
         _ => None,
     };
     match wrapped.unwrap_or(body) {

@@ -44,7 +44,13 @@ pub fn draft(alert: &Value) -> Result<FindingDraft, AdapterError> {
     for entity in embedded(alert, "Entities").as_array().into_iter().flatten() {
         observe_entity(&mut draft, entity);
     }
-    draft.observe(ObservableKind::Hostname, "device.hostname", text(alert, "CompromisedEntity"));
+    // The compromised entity is a host, or an account written as a UPN.
+    match text(alert, "CompromisedEntity") {
+        Some(entity) if entity.contains('@') => {
+            draft.observe(ObservableKind::Email, "actor.user.email_addr", Some(entity));
+        }
+        entity => draft.observe(ObservableKind::Hostname, "device.hostname", entity),
+    }
     draft.resource("azure_resource", None, first_text(alert, &["ResourceId", "AzureResourceId"]));
     Ok(draft)
 }

@@ -133,7 +133,8 @@ impl AttackCatalog {
     }
 
     /// Finds a tactic by shortname (`defense-evasion`), Sigma tag (`attack.defense_evasion`),
-    /// id (`TA0005`) or display name (`Defense Evasion`), in any case.
+    /// id (`TA0005`), display name (`Defense Evasion`) or Sentinel's name (`DefenseEvasion`), in
+    /// any case.
     pub fn tactic(&self, text: &str) -> Option<&Tactic> {
         let trimmed = text.trim();
         let key = trimmed.strip_prefix("attack.").unwrap_or(trimmed);
@@ -145,9 +146,14 @@ impl AttackCatalog {
     }
 }
 
-/// Equal ignoring ASCII case and whichever of space, `-` or `_` separates the words
-/// (`Defense Evasion`, `defense-evasion`, `defense_evasion`).
+/// Equal ignoring ASCII case and whatever separates the words, if anything (`Defense Evasion`,
+/// `defense-evasion`, `defense_evasion`, and Sentinel's `DefenseEvasion`).
 fn same_words(a: &str, b: &str) -> bool {
-    let fold = |c: u8| if matches!(c, b' ' | b'_') { b'-' } else { c.to_ascii_lowercase() };
-    a.len() == b.len() && a.bytes().zip(b.bytes()).all(|(x, y)| fold(x) == fold(y))
+    let letters = |s: &'_ str| {
+        s.bytes()
+            .filter(|c| !matches!(c, b' ' | b'_' | b'-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<Vec<u8>>()
+    };
+    letters(a) == letters(b)
 }

@@ -85,3 +85,15 @@ fn an_elastic_alert_with_an_unknown_severity_word_is_refused() {
     assert_eq!(error.code(), "invalid_field");
     assert!(error.to_string().contains("kibana.alert.severity"));
 }
+
+#[test]
+fn a_search_hit_is_read_through_its_source_and_a_search_response_is_a_batch() {
+    let document = crate::support::fixture("alerts/elastic-alert-nested.json");
+    let direct = detect::normalize(SourceKind::Elastic, &document, received_at()).unwrap();
+    let hit =
+        json!({"_index": ".alerts-security.alerts-default", "_id": "hit-1", "_source": document});
+    let through = detect::normalize(SourceKind::Elastic, &hit, received_at()).unwrap();
+    assert_eq!(through.finding, direct.finding);
+    let response = json!({"took": 3, "hits": {"total": {"value": 2}, "hits": [hit.clone(), hit]}});
+    assert_eq!(split_batch(SourceKind::Elastic, &response).len(), 2);
+}

@@ -78,3 +78,14 @@ fn lookup_finds_a_path_flattened_nested_or_mixed() {
     assert_eq!(lookup(&nested, "kibana.alert.rule.id"), None);
     assert_eq!(texts(&json!({"ip": ["10.0.0.1", 7, {"x": 1}]}), "ip"), ["10.0.0.1", "7"]);
 }
+
+#[test]
+fn a_tactic_is_found_whatever_separates_its_words() {
+    let catalog = AttackCatalog::embedded();
+    for name in
+        ["Initial Access", "initial-access", "attack.initial_access", "InitialAccess", "TA0001"]
+    {
+        assert_eq!(catalog.tactic(name).map(|t| t.id.as_str()), Some("TA0001"), "{name}");
+    }
+    assert!(catalog.tactic("InitialAccessX").is_none());
+}

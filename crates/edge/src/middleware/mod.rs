@@ -4,6 +4,7 @@
 //! unread body of an early answer, authentication, timeout, body limit. Each layer is one file; [`stack`] puts them in their order, for the API
 //! and the console alike.
 
+pub mod body_limit;
 pub mod client_addr;
 pub mod drain_body;
 pub mod problem_fallback;
@@ -18,15 +19,16 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 
 /// `app` (the merged routes of the API and the console) wrapped in every layer, with its state.
 pub fn stack(app: Router<AppState>, state: AppState) -> Router {
     let limit = state.http.body_limit_bytes;
+    let limits = body_limit::BodyLimits::new(limit, &state.http.route_body_limits);
     let app = app
-        // Innermost first: these run closest to the handler.
+        // Innermost first: these run closest to the handler. Routes allowed a larger body raise
+        // `DefaultBodyLimit` themselves.
         .layer(DefaultBodyLimit::max(limit))
-        .layer(RequestBodyLimitLayer::new(limit))
+        .layer(from_fn_with_state(limits, body_limit::layer))
         .layer(from_fn_with_state(state.clone(), timeout::layer))
         .layer(from_fn_with_state(state.clone(), authenticate))
         // A panicking handler answers 500 (made problem+json below) instead of dropping the

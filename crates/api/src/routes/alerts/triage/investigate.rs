@@ -1,0 +1,29 @@
+//! `POST /v1/alerts/{id}/investigate`: `new` or `acknowledged` → `investigating` (acknowledging it too).
+
+use super::CommentRequest;
+use crate::routes::alerts::queue::AlertDetail;
+use alerts::Alerts;
+use alerts::model::AlertId;
+use axum::Json;
+use axum::extract::State;
+use edge::ApiError;
+use edge::auth::{Auth, Context};
+use edge::extract::{ApiJson, IdPath};
+
+#[utoipa::path(post, path = "/v1/alerts/{id}/investigate", tag = "alerts", request_body = CommentRequest,
+    params(("id" = AlertId, Path, description = "Alert id")),
+    responses(
+        (status = 200, description = "The alert as it now is", body = AlertDetail),
+        (status = 404, description = "NOT_FOUND: no such alert in this tenant"),
+        (status = 409, description = "ALERT_TRANSITION_NOT_ALLOWED: the alert is closed"),
+    ))]
+pub async fn investigate(
+    State(alerts): State<Alerts>,
+    Auth(principal): Auth,
+    Context(context): Context,
+    IdPath(id): IdPath<AlertId>,
+    ApiJson(request): ApiJson<CommentRequest>,
+) -> Result<Json<AlertDetail>, ApiError> {
+    let alert = alerts.investigate(&context, &principal, id, request.comment.as_deref()).await?;
+    Ok(Json(alert.into()))
+}
