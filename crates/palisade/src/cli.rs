@@ -1,7 +1,7 @@
-//! The command line: `serve`, `worker`, `migrate` and `admin …`, each with `--help`.
+//! The command line: `serve`, `worker`, `migrate`, `admin …` and `sigma test`, each with `--help`.
 
 use crate::config::Config;
-use crate::{admin, database, serve, worker};
+use crate::{admin, database, serve, sigma, worker};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,11 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Sigma rules, without a database: `sigma test RULE.yml EVENTS.ndjson`.
+    Sigma {
+        #[command(subcommand)]
+        command: sigma::SigmaCommand,
+    },
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -52,5 +57,6 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { command } => admin::run(command, &config).await,
+        Command::Sigma { command } => Ok(sigma::run(&command)),
     }
 }

@@ -9,6 +9,7 @@ mod logging;
 mod redirect;
 mod serve;
 mod settings;
+mod sigma;
 mod tls;
 mod wiring;
 mod worker;
@@ -18,6 +19,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // Testing a rule needs neither configuration nor a database.
+    if let cli::Command::Sigma { command } = &cli.command {
+        return sigma::run(command);
+    }
     let config = match settings::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(message) => {

@@ -10,3 +10,4 @@ mod config;
 mod operator;
 mod process;
 mod serve;
+mod sigma;
