@@ -151,6 +151,22 @@ pub(crate) async fn get(
     row.map(Channel::try_from).transpose()
 }
 
+/// The channels of `ids` that exist (any order).
+#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
+pub(crate) async fn get_many(
+    tx: &mut TenantTx,
+    ids: &[ChannelId],
+) -> Result<Vec<Channel>, NotifyError> {
+    let rows: Vec<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from channels where tenant_id = $1 and id = any ($2)"
+    )))
+    .bind(tx.tenant())
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(Channel::try_from).collect()
+}
+
 /// One page of the tenant's channels, newest first, after the channel `before` (exclusive).
 #[tracing::instrument(skip(tx))]
 pub(crate) async fn list(
