@@ -28,6 +28,33 @@ pub struct PlatformSettings {
     pub jobs: JobsConfig,
     /// Outbound connections (webhooks, Slack, SMTP, scans, connectors).
     pub outbound: OutboundPolicy,
+    /// Production (the default) refuses what only makes sense on a developer's machine, such as
+    /// signing results with a public development key.
+    pub mode: Mode,
+}
+
+/// What kind of installation this is (`mode`, `PALISADE_MODE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Production,
+    Development,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Production => "production",
+            Mode::Development => "development",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Mode, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "production" => Ok(Mode::Production),
+            "development" => Ok(Mode::Development),
+            _ => Err("is not a mode (production or development)".into()),
+        }
+    }
 }
 
 impl PlatformSettings {
@@ -38,6 +65,7 @@ impl PlatformSettings {
             jobs: JobsConfig::read(src),
             outbound: src
                 .outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
+            mode: src.parsed("mode", &["PALISADE_MODE"], Mode::Production, Mode::parse),
         }
     }
 }

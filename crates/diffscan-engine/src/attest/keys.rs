@@ -140,6 +140,15 @@ impl VerificationKey {
         matches!(self.kind, VerifierKind::Ed25519 { development: true, .. })
     }
 
+    /// The ed25519 public key, to publish for offline verification; `None` for HMAC keys, whose
+    /// verifying key is the secret itself.
+    pub fn ed25519_public_key(&self) -> Option<[u8; 32]> {
+        match &self.kind {
+            VerifierKind::Ed25519 { key, .. } => Some(key.to_bytes()),
+            VerifierKind::Hmac(_) => None,
+        }
+    }
+
     /// Whether `signature` is this key's over `message` (strict ed25519; constant-time HMAC).
     pub(super) fn verify(&self, message: &[u8], signature: &[u8]) -> bool {
         match &self.kind {
@@ -200,6 +209,7 @@ mod tests {
         let signer = Signer::ed25519(&seed).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(signer.sign(b""), expected);
         let verifier = VerificationKey::ed25519(&public).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(signer.verification_key().ed25519_public_key().map(|k| k.to_vec()), Some(public));
         assert!(verifier.verify(b"", &expected));
         assert!(!verifier.verify(b"x", &expected));
         assert_eq!(verifier.key_id(), signer.key_id());
