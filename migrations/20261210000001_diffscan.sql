@@ -348,6 +348,6 @@ grant select, insert, update, delete on diffscan_github_installations to palisad
 grant select, insert, update, delete on diffscan_github_repositories to palisade_app;
 grant select, insert, update on diffscan_scans to palisade_app;
 grant select, insert, delete on diffscan_findings to palisade_app;
-grant select, insert, delete on diffscan_idempotency_keys to palisade_app;
+grant select, insert, update, delete on diffscan_idempotency_keys to palisade_app;
 grant select, insert, update on diffscan_github_deliveries to palisade_app;
 grant select, insert on diffscan_signing_keys to palisade_app;

@@ -4,6 +4,7 @@
 //! listeners to `spawn_listeners`, and nowhere else.
 
 use crate::settings::Settings;
+use diffscan::Diffscan;
 use identity::Identity;
 use notify::Notify;
 use notify::feed::Hub;
@@ -18,6 +19,7 @@ pub struct Services {
     pub db: Db,
     pub identity: Identity,
     pub notify: Notify,
+    pub diffscan: Diffscan,
     /// The live feed's rooms (`/v1/ws`); its listener runs once `spawn_listeners` is called.
     pub feed: Hub,
 }
@@ -40,7 +42,19 @@ impl Services {
         let notify =
             Notify::new(db.clone(), settings.platform.outbound.clone(), settings.notify.clone());
         let feed = Hub::new(db.clone(), settings.feed.clone());
-        Ok(Services { db, identity, notify, feed })
+        let diffscan = Diffscan::new(
+            diffscan::service::Environment {
+                db: db.clone(),
+                outbound: outbound.clone(),
+                data_dir: settings.platform.data_dir.clone(),
+                mode: settings.platform.mode,
+                public_url: settings.notify.public_url.clone(),
+                encryption_key: settings.notify.encryption_key.clone(),
+                encryption_key_id: settings.notify.encryption_key_id.clone(),
+            },
+            settings.diffscan.clone(),
+        )?;
+        Ok(Services { db, identity, notify, diffscan, feed })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.
@@ -55,13 +69,15 @@ impl Services {
     /// Registers every capability's job handlers on `builder`.
     pub fn register_jobs(&self, builder: JobRunnerBuilder) -> JobRunnerBuilder {
         let builder = identity::register_jobs(builder, &self.identity);
-        notify::register_jobs(builder, &self.notify)
+        let builder = notify::register_jobs(builder, &self.notify);
+        diffscan::register_jobs(builder, &self.diffscan)
     }
 
-    /// Starts the listeners of a serving process: identity's cache invalidation and the live
-    /// feed, which stops when `shutdown` completes.
+    /// Starts the listeners of a serving process: identity's cache invalidation, the live feed
+    /// (which stops when `shutdown` completes) and diffscan's queue-depth sampler.
     pub fn spawn_listeners(&self, shutdown: impl Future<Output = ()> + Send + 'static) {
         tokio::spawn(self.identity.clone().listen_for_changes());
         tokio::spawn(self.feed.clone().run(shutdown));
+        self.diffscan.spawn_metrics_sampler();
     }
 }

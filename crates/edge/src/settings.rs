@@ -1,10 +1,11 @@
 //! The settings of everything `Services` and the edge run, each section read by the crate that
 //! owns it: platform (data dir, database, jobs, outbound), identity, notify, the HTTP edge and
 //! its rate limits. The binary adds its own (listeners, TLS, logs) and reports every bad value at
-//! once; tests start from `Settings::defaults()` and adjust.
+//! once; tests start from `Settings::defaults()` and adjust. Diffscan reads `[diffscan]`.
 
 use crate::middleware::client_addr::TrustedProxies;
 use crate::rate_limit::RateLimits;
+use diffscan::DiffscanSettings;
 use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
@@ -22,6 +23,7 @@ pub struct Settings {
     /// The installation's own mail (invitations, password resets); `None` without `[mail]`.
     pub mail: Option<MailSettings>,
     pub feed: FeedSettings,
+    pub diffscan: DiffscanSettings,
     pub http: HttpSettings,
     pub limits: RateLimits,
 }
@@ -37,6 +39,7 @@ impl Settings {
             notify,
             mail: MailSettings::read(src),
             feed: FeedSettings::default(),
+            diffscan: DiffscanSettings::read(src),
             http: HttpSettings::read(src),
             limits: RateLimits::read(src),
         }

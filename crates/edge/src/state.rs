@@ -7,6 +7,7 @@ use crate::rate_limit::{RateLimiter, RateLimits};
 use crate::services::Services;
 use crate::settings::HttpSettings;
 use axum::extract::FromRef;
+use diffscan::Diffscan;
 use identity::Identity;
 use notify::Notify;
 use notify::feed::Hub;
@@ -23,12 +24,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(services: Services, http: HttpSettings, limits: RateLimits) -> Self {
-        Self {
-            services,
-            limiter: RateLimiter::new(limits),
-            http,
-            metrics: Arc::new(Metrics::new()),
-        }
+        let mut metrics = Metrics::new();
+        services.diffscan.metrics().register(metrics.registry_mut());
+        Self { services, limiter: RateLimiter::new(limits), http, metrics: Arc::new(metrics) }
     }
 }
 
@@ -47,6 +45,12 @@ impl FromRef<AppState> for Identity {
 impl FromRef<AppState> for Notify {
     fn from_ref(state: &AppState) -> Notify {
         state.services.notify.clone()
+    }
+}
+
+impl FromRef<AppState> for Diffscan {
+    fn from_ref(state: &AppState) -> Diffscan {
+        state.services.diffscan.clone()
     }
 }
 

@@ -1,7 +1,7 @@
-//! The command line: `serve`, `worker`, `migrate` and `admin …`, each with `--help`.
+//! The command line: `serve`, `worker`, `migrate`, `admin …` and `diffscan`, each with `--help`.
 
 use crate::config::Config;
-use crate::{admin, database, serve, worker};
+use crate::{admin, database, diffscan, serve, worker};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,9 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Scan a diff for CI (no database): exit 0 pass, 1 fail, 2 error. `diffscan
+    /// verify-artifact FILE` checks a signed result offline.
+    Diffscan(diffscan::DiffscanArgs),
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -52,5 +55,6 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { command } => admin::run(command, &config).await,
+        Command::Diffscan(args) => Ok(diffscan::run(&args)),
     }
 }

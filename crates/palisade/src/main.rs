@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod config;
 mod database;
+mod diffscan;
 mod logging;
 mod redirect;
 mod serve;
@@ -18,6 +19,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // A CI job runs diffscan without a server: no configuration, no logging setup, no runtime.
+    if let cli::Command::Diffscan(args) = &cli.command {
+        return diffscan::run(args);
+    }
     let config = match settings::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(message) => {

@@ -52,7 +52,8 @@ impl TlsEndpoint {
 
 /// The production defaults, changed only where a test needs speed or reach: a fast password
 /// hash, no rate limits, loopback allowed for outbound connections (so that receivers a test
-/// starts are reachable; production denies it), a 50 ms retry backoff.
+/// starts are reachable; production denies it), a 50 ms retry backoff, and diffscan's raw
+/// diffs in a directory of their own under the system's temporary directory.
 fn test_settings() -> Settings {
     let mut settings = Settings::defaults();
     settings.identity.hash_cost = HashCost::Fast;
@@ -64,6 +65,9 @@ fn test_settings() -> Settings {
     settings.notify.public_url = "https://palisade.test".into();
     settings.identity.public_url = "https://palisade.test".into();
     settings.notify.backoff_base = Duration::from_millis(50);
+    let objects = std::env::temp_dir().join(format!("palisade-test-{}", uuid::Uuid::new_v4()));
+    settings.diffscan.objects =
+        diffscan::settings::ObjectStoreSettings::Filesystem { root: Some(objects) };
     settings
 }
 

@@ -1,6 +1,7 @@
 //! Route handlers, one folder per capability (`routes/<capability>/<resource>/<op>.rs`), each
 //! capability exposing `routes()`.
 
+pub mod diffscan;
 pub mod identity;
 pub mod notify;
 pub mod system;

@@ -21,6 +21,9 @@ const PUBLIC: &[&str] = &[
     // authenticates in-band (subprotocol, header or first message) and is closed with 4401
     // otherwise.
     "GET /v1/ws",
+    // GitHub's webhook deliveries: the installation's webhook secret (X-Hub-Signature-256 over
+    // the raw body) is the credential.
+    "POST /v1/diffscan/github/webhook/{id}",
 ];
 
 /// Every operation of the router, with the access it declares (`None` when it declares none).

@@ -11,6 +11,7 @@ mod auth;
 mod channels;
 mod connections;
 mod deliveries;
+mod diffscan;
 mod errors;
 mod events;
 mod fuzz;

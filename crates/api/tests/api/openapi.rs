@@ -91,6 +91,7 @@ fn every_route_declares_a_known_rate_tier_and_credential_checks_are_in_the_auth_
             | "POST /v1/auth/password"
             | "POST /v1/invitations/accept" => "auth",
             "GET /healthz" | "GET /readyz" | "GET /metrics" => "unmetered",
+            "POST /v1/diffscans" => "expensive",
             _ => "general",
         };
         assert_eq!(tier, expected, "{operation}");

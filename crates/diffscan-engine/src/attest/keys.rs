@@ -209,7 +209,10 @@ mod tests {
         let signer = Signer::ed25519(&seed).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(signer.sign(b""), expected);
         let verifier = VerificationKey::ed25519(&public).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(signer.verification_key().ed25519_public_key().map(|k| k.to_vec()), Some(public));
+        assert_eq!(
+            signer.verification_key().ed25519_public_key().map(|k| k.to_vec()),
+            Some(public)
+        );
         assert!(verifier.verify(b"", &expected));
         assert!(!verifier.verify(b"x", &expected));
         assert_eq!(verifier.key_id(), signer.key_id());

@@ -2,5 +2,6 @@
 //! live here rather than in the api crate because the console renders the same mapping as HTML
 //! (and the orphan rule wants an `ApiError` conversion next to `ApiError` or the domain error).
 
+mod diffscan;
 mod identity;
 mod notify;

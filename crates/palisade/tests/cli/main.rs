@@ -7,6 +7,7 @@
 mod admin;
 mod architecture;
 mod config;
+mod diffscan;
 mod operator;
 mod process;
 mod serve;

@@ -272,8 +272,8 @@ fn crontab<J: Job>(id: &str, schedule: &str, job: &J) -> Result<Crontab, JobsErr
     let invalid =
         |reason: String| JobsError::Cron { job: J::NAME, schedule: schedule.to_string(), reason };
     // The text form checks only the timer: the task identifier is set from `J` below.
-    let mut parsed = parse_crontab(&format!("{} task", schedule.trim()))
-        .map_err(|e| invalid(e.to_string()))?;
+    let mut parsed =
+        parse_crontab(&format!("{} task", schedule.trim())).map_err(|e| invalid(e.to_string()))?;
     let mut crontab = match (parsed.pop(), parsed.is_empty()) {
         (Some(crontab), true) => crontab,
         _ => return Err(invalid("expected exactly one schedule of five fields".into())),
