@@ -11,6 +11,7 @@ mod hostile;
 mod idempotency;
 mod purge;
 mod scans;
+mod signing;
 
 use serde_json::{Value, json};
 use std::time::Duration;
