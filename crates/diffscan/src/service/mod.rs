@@ -12,6 +12,7 @@ pub mod github;
 pub mod input;
 pub mod policies;
 mod report;
+pub mod results;
 mod retention;
 pub mod rule_packs;
 mod run;
@@ -19,7 +20,8 @@ pub mod scans;
 mod webhook;
 
 pub use retention::Purged;
-pub use scans::{CreatedScan, Envelope, ScanRequest, SigningKeyInfo};
+pub use results::{Envelope, SigningKeyInfo};
+pub use scans::{CreatedScan, ScanRequest};
 pub use webhook::{WebhookHeaders, WebhookOutcome};
 
 use crate::error::DiffscanError;

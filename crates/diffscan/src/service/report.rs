@@ -4,7 +4,7 @@
 
 use super::Diffscan;
 use super::run::Stop;
-use super::scans::report_of;
+use super::results::report_of;
 use crate::error::DiffscanError;
 use crate::github::checks::{self, Completion};
 use crate::model::ScanId;

@@ -7,7 +7,7 @@
 //! the next one (removing a missing object succeeds).
 
 use super::Diffscan;
-use super::scans::marker;
+use super::results::marker;
 use crate::error::DiffscanError;
 use crate::objects::{self, ObjectKey};
 use crate::store;
