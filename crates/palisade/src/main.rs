@@ -6,6 +6,7 @@ mod cli;
 mod config;
 mod database;
 mod diffscan;
+mod keys;
 mod logging;
 mod redirect;
 mod serve;

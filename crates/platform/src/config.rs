@@ -31,6 +31,8 @@ pub struct PlatformSettings {
     /// Production (the default) refuses what only makes sense on a developer's machine, such as
     /// signing results with a public development key.
     pub mode: Mode,
+    /// The master key that wraps the data keys kept in the database.
+    pub encryption: crate::keys::EncryptionSettings,
 }
 
 /// What kind of installation this is (`mode`, `PALISADE_MODE`).
@@ -59,13 +61,16 @@ impl Mode {
 
 impl PlatformSettings {
     pub fn read(src: &mut Source<'_>) -> PlatformSettings {
+        let data_dir = src.path("data_dir", &["PALISADE_DATA_DIR"], "./palisade-data");
+        let encryption = crate::keys::EncryptionSettings::read(src, &data_dir);
         PlatformSettings {
-            data_dir: src.path("data_dir", &["PALISADE_DATA_DIR"], "./palisade-data"),
+            data_dir,
             database: DatabaseConfig::read(src),
             jobs: JobsConfig::read(src),
             outbound: src
                 .outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
             mode: src.parsed("mode", &["PALISADE_MODE"], Mode::Production, Mode::parse),
+            encryption,
         }
     }
 }

@@ -32,6 +32,7 @@ use crate::settings::DiffscanSettings;
 use diffscan_engine::Signer;
 use engines::EngineCache;
 use notify::crypto::Keyring;
+use platform::server_secrets::SecretStore;
 use platform::config::Mode;
 use platform::outbound::OutboundPolicy;
 use platform::{Db, Secret};
@@ -44,6 +45,8 @@ use tokio::sync::OnceCell;
 #[derive(Clone, Debug)]
 pub struct Environment {
     pub db: Db,
+    /// The server secrets (the generated encryption key is kept there, wrapped).
+    pub secrets: SecretStore,
     /// Where GitHub calls may go (the SSRF guard's policy).
     pub outbound: OutboundPolicy,
     /// Under which the filesystem object store lives by default.
@@ -152,7 +155,7 @@ impl Diffscan {
                     .encryption_key
                     .as_ref()
                     .map(|key| (env.encryption_key_id.as_str(), key.expose().as_slice()));
-                Keyring::load(env.db.pool(), configured).await
+                Keyring::load(&env.secrets, configured).await
             })
             .await
             .map_err(|e| DiffscanError::Unexpected(e.context("loading the encryption key")))
