@@ -102,6 +102,15 @@ field_codes! {
     HOST_NOT_RESOLVABLE,
     TLS_REQUIRED,
     USERNAME_REQUIRED,
+    // Surface.
+    INVALID_DOMAIN,
+    INVALID_IP,
+    INVALID_CIDR,
+    CIDR_TOO_LARGE,
+    INVALID_PORTS,
+    INVALID_TAG,
+    INVALID_SCHEDULE,
+    INVALID_METHOD,
 }
 
 impl fmt::Display for FieldCode {
