@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi};
         platform::ChannelId,
         platform::DeliveryId,
         platform::EventId,
+        surface::model::AssetId,
     )),
     modifiers(&SecuritySchemes),
     tags(

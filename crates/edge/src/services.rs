@@ -12,12 +12,14 @@ use platform::jobs::{JobRunner, JobRunnerBuilder};
 use platform::mail::Mailer;
 use std::future::Future;
 use std::sync::Arc;
+use surface::Surface;
 
 #[derive(Clone)]
 pub struct Services {
     pub db: Db,
     pub identity: Identity,
     pub notify: Notify,
+    pub surface: Surface,
     /// The live feed's rooms (`/v1/ws`); its listener runs once `spawn_listeners` is called.
     pub feed: Hub,
 }
@@ -40,7 +42,8 @@ impl Services {
         let notify =
             Notify::new(db.clone(), settings.platform.outbound.clone(), settings.notify.clone());
         let feed = Hub::new(db.clone(), settings.feed.clone());
-        Ok(Services { db, identity, notify, feed })
+        let surface = Surface::new(db.clone(), outbound.clone(), settings.surface.clone());
+        Ok(Services { db, identity, notify, surface, feed })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.
@@ -55,6 +58,7 @@ impl Services {
     /// Registers every capability's job handlers on `builder`.
     pub fn register_jobs(&self, builder: JobRunnerBuilder) -> JobRunnerBuilder {
         let builder = identity::register_jobs(builder, &self.identity);
+        let builder = surface::register_jobs(builder, &self.surface);
         notify::register_jobs(builder, &self.notify)
     }
 

@@ -13,12 +13,14 @@ use platform::config::{PlatformSettings, Source};
 use platform::outbound::Cidr;
 use std::collections::HashMap;
 use std::time::Duration;
+use surface::SurfaceSettings;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub platform: PlatformSettings,
     pub identity: IdentitySettings,
     pub notify: NotifySettings,
+    pub surface: SurfaceSettings,
     /// The installation's own mail (invitations, password resets); `None` without `[mail]`.
     pub mail: Option<MailSettings>,
     pub feed: FeedSettings,
@@ -35,6 +37,7 @@ impl Settings {
             platform: PlatformSettings::read(src),
             identity,
             notify,
+            surface: SurfaceSettings::read(src),
             mail: MailSettings::read(src),
             feed: FeedSettings::default(),
             http: HttpSettings::read(src),

@@ -12,6 +12,7 @@ use notify::Notify;
 use notify::feed::Hub;
 use platform::Db;
 use std::sync::Arc;
+use surface::Surface;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -47,6 +48,12 @@ impl FromRef<AppState> for Identity {
 impl FromRef<AppState> for Notify {
     fn from_ref(state: &AppState) -> Notify {
         state.services.notify.clone()
+    }
+}
+
+impl FromRef<AppState> for Surface {
+    fn from_ref(state: &AppState) -> Surface {
+        state.services.surface.clone()
     }
 }
 

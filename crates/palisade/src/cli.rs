@@ -1,7 +1,7 @@
-//! The command line: `serve`, `worker`, `migrate` and `admin …`, each with `--help`.
+//! The command line: `serve`, `worker`, `migrate`, `admin …` and `scan`, each with `--help`.
 
 use crate::config::Config;
-use crate::{admin, database, serve, worker};
+use crate::{admin, database, scan, serve, worker};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +36,10 @@ pub enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Scan targets' TCP ports (and TLS certificates) once, with no database: JSON Lines with
+    /// --json. Exit code 0 scanned, 1 nothing could be scanned, 2 bad arguments, 130
+    /// interrupted.
+    Scan(scan::ScanArgs),
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -52,5 +56,6 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Admin { command } => admin::run(command, &config).await,
+        Command::Scan(args) => Ok(scan::run(args).await),
     }
 }

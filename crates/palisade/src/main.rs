@@ -7,6 +7,7 @@ mod config;
 mod database;
 mod logging;
 mod redirect;
+mod scan;
 mod serve;
 mod settings;
 mod tls;
@@ -18,6 +19,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    // A one-shot scan needs no configuration, database or log setup.
+    if let cli::Command::Scan(args) = cli.command {
+        return scan::main(args);
+    }
     let config = match settings::load(cli.config.as_deref()) {
         Ok(config) => config,
         Err(message) => {

@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use platform::{Timestamp, UserId};
 use serde::{Deserialize, Serialize};
 use std::fmt;
-use surface_engine::values::{AssetKind, AssetValue, PortSpec};
+use surface_engine::values::PortSpec;
+pub use surface_engine::values::{AssetKind, AssetValue};
 
 use crate::schedule::Schedule;
 
@@ -312,6 +313,8 @@ pub struct ChangeFilter {
     pub asset_id: Option<AssetId>,
     /// `PORT_OPENED`, … (any of them).
     pub kinds: Vec<String>,
+    /// Exactly one of these severities (any of them).
+    pub severities: Vec<String>,
     /// At least this severe.
     pub min_severity: Option<platform::outbox::Severity>,
     pub acked: Option<bool>,

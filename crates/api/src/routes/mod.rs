@@ -3,4 +3,5 @@
 
 pub mod identity;
 pub mod notify;
+pub mod surface;
 pub mod system;

@@ -4,3 +4,4 @@
 
 mod identity;
 mod notify;
+mod surface;

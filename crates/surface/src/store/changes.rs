@@ -107,6 +107,7 @@ pub(crate) async fn list(
             and ($6::timestamptz is null or created_at >= $6)
             and ($7::timestamptz is null or created_at < $7)
             and ($8::uuid is null or id < $8)
+            and (cardinality($10::text[]) = 0 or severity = any ($10))
           order by id desc limit $9"
     )))
     .bind(tx.tenant())
@@ -118,6 +119,7 @@ pub(crate) async fn list(
     .bind(filter.until.map(|at| at.as_datetime()))
     .bind(before)
     .bind(limit)
+    .bind(&filter.severities)
     .fetch_all(&mut **tx)
     .await?;
     Ok(rows.into_iter().map(Into::into).collect())
