@@ -64,6 +64,10 @@ fn test_settings() -> Settings {
     settings.notify.public_url = "https://palisade.test".into();
     settings.identity.public_url = "https://palisade.test".into();
     settings.notify.backoff_base = Duration::from_millis(50);
+    // Surface asks no real DNS server in tests: a test that needs DNS starts its own and points
+    // this at it. Port 9 on loopback refuses at once.
+    settings.surface.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
+    settings.surface.dns_timeout = Duration::from_secs(1);
     settings
 }
 

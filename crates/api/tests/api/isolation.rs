@@ -23,6 +23,14 @@ enum Object {
     DeliveryOfA,
     /// A pending invitation of tenant A.
     InvitationOfA,
+    /// A monitored asset of tenant A.
+    AssetOfA,
+    /// A queued scan of tenant A's asset.
+    ScanOfA,
+    /// A snapshot of tenant A's asset.
+    SnapshotOfA,
+    /// A change event of tenant A's asset.
+    ChangeOfA,
     /// Not tenant-owned: tenants are global rows only global administrators reach
     /// (`TENANTS_MANAGE`); a tenant administrator of B is refused with 403 before any lookup.
     GlobalTenant,
@@ -41,6 +49,21 @@ const TABLE: &[(&str, &str, Object, Option<&str>)] = &[
     ("POST", "/v1/channels/{id}/test", Object::ChannelOfA, None),
     ("POST", "/v1/deliveries/{id}/retry", Object::DeliveryOfA, None),
     ("DELETE", "/v1/invitations/{id}", Object::InvitationOfA, None),
+    ("GET", "/v1/assets/{id}", Object::AssetOfA, None),
+    ("PATCH", "/v1/assets/{id}", Object::AssetOfA, Some(r#"{"ports": "1-65535"}"#)),
+    ("DELETE", "/v1/assets/{id}", Object::AssetOfA, None),
+    ("POST", "/v1/assets/{id}/authorize", Object::AssetOfA, None),
+    ("POST", "/v1/assets/{id}/verify", Object::AssetOfA, Some(r#"{}"#)),
+    ("POST", "/v1/assets/{id}/attest", Object::AssetOfA, Some(r#"{"reason": "mine now"}"#)),
+    ("POST", "/v1/assets/{id}/baseline", Object::AssetOfA, None),
+    ("POST", "/v1/assets/{id}/scans", Object::AssetOfA, None),
+    ("GET", "/v1/assets/{id}/scans", Object::AssetOfA, None),
+    ("GET", "/v1/assets/{id}/snapshots", Object::AssetOfA, None),
+    ("GET", "/v1/scans/{id}", Object::ScanOfA, None),
+    ("POST", "/v1/scans/{id}/cancel", Object::ScanOfA, None),
+    ("GET", "/v1/snapshots/{id}", Object::SnapshotOfA, None),
+    ("GET", "/v1/changes/{id}", Object::ChangeOfA, None),
+    ("POST", "/v1/changes/{id}/ack", Object::ChangeOfA, None),
     ("GET", "/v1/tenants/{id}", Object::GlobalTenant, None),
     ("PATCH", "/v1/tenants/{id}", Object::GlobalTenant, Some(r#"{"name": "Stolen"}"#)),
     ("POST", "/v1/tenants/{id}/suspend", Object::GlobalTenant, None),
@@ -104,6 +127,7 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
         .json()
         .await
         .unwrap();
+    let surface = surface_objects_of(&app, &owner_a).await;
     // Dead, so that tenant A itself could retry it: B must still get 404, not 202.
     sqlx::query("update deliveries set status = 'dead' where id = $1::uuid")
         .bind(test["delivery_id"].as_str().unwrap())
@@ -118,6 +142,10 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
             Object::ChannelOfA => (channel_id.clone(), 404),
             Object::DeliveryOfA => (test["delivery_id"].as_str().unwrap().to_string(), 404),
             Object::InvitationOfA => (invitation["id"].as_str().unwrap().to_string(), 404),
+            Object::AssetOfA => (surface.asset.clone(), 404),
+            Object::ScanOfA => (surface.scan.clone(), 404),
+            Object::SnapshotOfA => (surface.snapshot.clone(), 404),
+            Object::ChangeOfA => (surface.change.clone(), 404),
             Object::GlobalTenant => (a.to_string(), 403),
         };
         let url = app.url(&path.replace("{id}", &id));
@@ -142,4 +170,100 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
     let invitations: Value =
         app.get_as(&owner_a.token, "/v1/invitations").await.json().await.unwrap();
     assert_eq!(invitations["items"][0]["status"], "pending");
+    let asset: Value = app
+        .get_as(&owner_a.token, &format!("/v1/assets/{}", surface.asset))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (asset["status"].as_str(), asset["ports"].as_str()),
+        (Some("authorized"), Some("22"))
+    );
+    let scan: Value = app
+        .get_as(&owner_a.token, &format!("/v1/scans/{}", surface.scan))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(scan["status"], "queued");
+    let change: Value = app
+        .get_as(&owner_a.token, &format!("/v1/changes/{}", surface.change))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(change["acked_at"].is_null());
+    // Lists of tenant B show nothing of A's, whatever the filter.
+    let listed: Value = app
+        .get_as(&intruder.token, &format!("/v1/changes?asset_id={}", surface.asset))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(listed["items"].as_array().unwrap().is_empty());
+    let assets: Value = app.get_as(&intruder.token, "/v1/assets").await.json().await.unwrap();
+    assert!(assets["items"].as_array().unwrap().is_empty());
+}
+
+/// Tenant A's surface objects: an attested asset (through the API) with a queued scan, a
+/// snapshot and a change (written directly, as if a scan had completed).
+struct SurfaceObjects {
+    asset: String,
+    scan: String,
+    snapshot: String,
+    change: String,
+}
+
+async fn surface_objects_of(app: &TestApp, owner: &Member) -> SurfaceObjects {
+    let asset: Value = app
+        .post_as(
+            &owner.token,
+            "/v1/assets",
+            &json!({"kind": "ip", "value": "127.77.0.1", "ports": "22"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let asset = asset["id"].as_str().unwrap().to_string();
+    let attested = app
+        .post_as(&owner.token, &format!("/v1/assets/{asset}/attest"), &json!({"reason": "lab"}))
+        .await;
+    assert_eq!(attested.status(), 200);
+    let scan: Value = app
+        .post_as(&owner.token, &format!("/v1/assets/{asset}/scans"), &json!({}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let scan = scan["id"].as_str().unwrap().to_string();
+    let (snapshot, change) = (uuid::Uuid::now_v7().to_string(), uuid::Uuid::now_v7().to_string());
+    let db = app.db.superuser().await;
+    sqlx::query(
+        "insert into snapshots (tenant_id, id, asset_id, scan_id, sha256, hosts, open_ports, document)
+         values ($1, $2::uuid, $3::uuid, $4::uuid, repeat('a', 64), 0, 0, '{}')",
+    )
+    .bind(owner.tenant)
+    .bind(&snapshot)
+    .bind(&asset)
+    .bind(&scan)
+    .execute(&db)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into changes (tenant_id, id, asset_id, scan_id, snapshot_id, kind, severity,
+                              address, port, event_id)
+         values ($1, $2::uuid, $3::uuid, $4::uuid, $5::uuid, 'PORT_OPENED', 'high', '127.77.0.1',
+                 22, gen_random_uuid())",
+    )
+    .bind(owner.tenant)
+    .bind(&change)
+    .bind(&asset)
+    .bind(&scan)
+    .bind(&snapshot)
+    .execute(&db)
+    .await
+    .unwrap();
+    SurfaceObjects { asset, scan, snapshot, change }
 }

@@ -22,6 +22,7 @@ mod receivers;
 mod roles;
 mod secrets;
 mod snapshots;
+mod surface;
 mod system;
 mod tenants;
 mod users;
