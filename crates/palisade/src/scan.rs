@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use surface_engine::run::{self, ScanRequest};
 use surface_engine::scan::{
-    CancellationToken, HostReport, OpenPort, Progress, ScanEvent, ScanOptions,
+    AllOpenRule, CancellationToken, HostReport, OpenPort, Progress, ScanEvent, ScanOptions,
 };
 use surface_engine::snapshot::CertificateCheck;
 use surface_engine::tls::TrustAnchors;
@@ -53,6 +53,14 @@ pub struct ScanArgs {
     /// Further attempts at a port that did not answer.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u8).range(0..=5))]
     pub retries: u8,
+    /// A host with more open ports than this is reported as answering on every port (a WAF or
+    /// SYN proxy), without a port list.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_open: usize,
+    /// Likewise for a host on which more than this percentage of at least 20 scanned ports is
+    /// open (100: never).
+    #[arg(long, value_name = "PERCENT", default_value_t = 90, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub max_open_share: u8,
 }
 
 /// Runs the scan on a runtime of its own; never reads the configuration.
@@ -110,6 +118,10 @@ pub async fn run(args: ScanArgs) -> ExitCode {
         connects_per_second: NonZeroU32::new(args.rate),
         service_hints: !args.no_hints,
         tls: args.tls,
+        all_open: AllOpenRule {
+            max_open_ports: args.max_open,
+            max_open_share_percent: args.max_open_share,
+        },
         ..ScanOptions::default()
     };
     let request = ScanRequest { targets, named, ports, options };

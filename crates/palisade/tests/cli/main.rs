@@ -9,4 +9,5 @@ mod architecture;
 mod config;
 mod operator;
 mod process;
+mod scan;
 mod serve;

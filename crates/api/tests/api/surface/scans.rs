@@ -243,3 +243,55 @@ async fn a_due_schedule_queues_a_scan_and_its_next_occurrence() {
     let ended = wait_scan(&app, &admin.token, &id(&items[0])).await;
     assert_eq!(ended["status"], "completed", "{ended}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_domain_is_scanned_where_its_dns_points_with_its_name_as_sni_and_never_at_denied_addresses()
+ {
+    let site = Site::start().await;
+    site.dns.a("www.example.test", site.ip).await;
+    let tls =
+        TlsServer::start(site.ip, peers::certificate(&["www.example.test"], (2090, 1, 1))).await;
+    let app = site.app().await;
+    let _jobs = app.start_jobs().await;
+    let admin = app.admin_of("acme").await;
+    let body =
+        json!({"kind": "domain", "value": "WWW.example.test", "ports": tls.port.to_string()});
+    let asset = create_asset(&app, &admin.token, &body).await;
+    let token = super::authorize(&app, &admin.token, &id(&asset)).await["token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    site.dns.txt("_palisade-challenge.www.example.test", &format!("palisade-verify={token}")).await;
+    assert_eq!(super::verify(&app, &admin.token, &id(&asset), None).await["result"], "authorized");
+
+    let done = scan(&app, &admin.token, &id(&asset)).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    let snapshot: Value = app
+        .get_as(&admin.token, &format!("/v1/snapshots/{}", done["snapshot_id"].as_str().unwrap()))
+        .await
+        .expect_json(200)
+        .await;
+    let host = &snapshot["document"]["hosts"][0];
+    assert_eq!(
+        (host["address"].as_str(), host["server_name"].as_str()),
+        (Some(site.ip.to_string().as_str()), Some("www.example.test"))
+    );
+    let flags = host["ports"][0]["tls"]["flags"].as_array().unwrap();
+    assert!(
+        flags.contains(&json!("self_signed")) && flags.contains(&json!("untrusted")),
+        "{flags:?}"
+    );
+    assert!(
+        !flags.contains(&json!("hostname_mismatch")),
+        "the name was sent as SNI and matches: {flags:?}"
+    );
+
+    // The name now also points at a private address: the scan is refused before any probe.
+    site.dns.a("www.example.test", "10.9.9.9".parse().unwrap()).await;
+    let refused = scan(&app, &admin.token, &id(&asset)).await;
+    assert_eq!(refused["status"], "failed");
+    assert!(
+        refused["error"].as_str().unwrap().contains("refused by the outbound policy"),
+        "{refused}"
+    );
+}

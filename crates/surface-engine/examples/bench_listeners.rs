@@ -1,26 +1,18 @@
-//! Benchmark helper for `bench/surface-scan.sh`, in two roles:
-//!
-//! * `scan_bench serve --plain N --tls M --truth FILE` starts N plain listeners (cycling an SSH
-//!   banner, an HTTP answer, accept-then-close and silence) and M TLS listeners (each with its
-//!   own rcgen certificate) on 127.0.0.1, writes the ground truth to FILE (`plain PORT KIND` and
-//!   `tls PORT SHA256 DER-HEX` lines), and serves until killed.
-//! * `scan_bench scan --ports SPEC [--tls] [--no-hints] [--out FILE]` scans 127.0.0.1 with the
-//!   engine and writes `open PORT` and `tls PORT SHA256` lines to FILE (or stdout), and the wall
-//!   time to stderr.
+//! The listeners of `bench/surface-scan.sh`, whose scanner under test is `palisade scan`:
+//! `bench_listeners --plain N --tls M --truth FILE` starts N plain listeners (cycling an SSH
+//! banner, an HTTP answer, accept-then-close and silence) and M TLS listeners (each with its own
+//! rcgen certificate) on 127.0.0.1, writes the ground truth to FILE (`plain PORT KIND` and
+//! `tls PORT SHA256 DER-HEX` lines), and serves until killed.
 //!
 //! It is built only with `--features bench` and is not part of the library.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
-use std::time::Instant;
 
 use rcgen::{CertificateParams, KeyPair};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use sha2::{Digest, Sha256};
-use surface_engine::scan::{self, AllOpenRule, CancellationToken, ScanOptions};
-use surface_engine::values::{PortSpec, ScanTarget};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -30,16 +22,11 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let runtime =
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
-    match args.first().map(String::as_str) {
-        Some("serve") => runtime.block_on(serve(&args[1..])),
-        Some("scan") => runtime.block_on(scan_loopback(&args[1..])),
-        _ => {
-            eprintln!(
-                "usage: scan_bench serve --plain N --tls M --truth FILE | scan --ports SPEC [--tls] [--no-hints] [--out FILE]"
-            );
-            std::process::exit(2);
-        }
+    if flag_value(&args, "--truth").is_none() {
+        eprintln!("usage: bench_listeners --plain N --tls M --truth FILE");
+        std::process::exit(2);
     }
+    runtime.block_on(serve(&args));
 }
 
 fn flag_value<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
@@ -139,32 +126,4 @@ async fn listen_tls(index: usize) -> (u16, Vec<u8>) {
         }
     });
     (port, der)
-}
-
-async fn scan_loopback(args: &[String]) {
-    let ports = PortSpec::parse(flag_value(args, "--ports").unwrap_or("1-65535")).unwrap();
-    let options = ScanOptions {
-        tls: args.iter().any(|arg| arg == "--tls"),
-        service_hints: !args.iter().any(|arg| arg == "--no-hints"),
-        all_open: AllOpenRule { max_open_ports: 65_535, max_open_share_percent: 100 },
-        ..ScanOptions::default()
-    };
-    let started = Instant::now();
-    let targets = [ScanTarget::of_address(LOOPBACK)];
-    let summary =
-        scan::scan(&targets, &ports, &options, &CancellationToken::new(), |_| {}).await.unwrap();
-    let elapsed = started.elapsed();
-    let mut lines = String::new();
-    for open in summary.hosts.iter().flat_map(|host| &host.open) {
-        lines.push_str(&format!("open {}\n", open.port));
-        if let Some(leaf) = open.tls.as_ref().and_then(|tls| tls.leaf()) {
-            lines.push_str(&format!("tls {} {}\n", open.port, leaf.summary.sha256_fingerprint));
-        }
-    }
-    match flag_value(args, "--out") {
-        Some(path) => std::fs::write(path, lines).unwrap(),
-        None => std::io::stdout().write_all(lines.as_bytes()).unwrap(),
-    }
-    let counts = summary.hosts.first().map(|host| host.counts).unwrap_or_default();
-    eprintln!("scanned {} ports in {:.3} s: {counts:?}", ports.len(), elapsed.as_secs_f64());
 }
