@@ -48,7 +48,7 @@ create table assets (
     constraint assets_value_key unique (tenant_id, value),
     constraint assets_challenge_token_key unique (challenge_token)
 );
-create index assets_created_idx on assets (tenant_id, id desc);
+-- lists are newest first by id (uuidv7), which the primary key serves; the tag filter uses this.
 create index assets_tags_idx on assets using gin (tags);
 
 -- one scan of one asset. at most one queued or running scan per asset: the partial unique index
@@ -126,7 +126,7 @@ create table changes (
     foreign key (tenant_id, asset_id) references assets (tenant_id, id) on delete cascade,
     foreign key (tenant_id, snapshot_id) references snapshots (tenant_id, id) on delete cascade
 );
-create index changes_created_idx on changes (tenant_id, id desc);
+-- the tenant's list is served by the primary key (ids are uuidv7, newest first).
 create index changes_asset_idx on changes (tenant_id, asset_id, id desc);
 create index changes_unacked_idx on changes (tenant_id, id desc) where acked_at is null;
 

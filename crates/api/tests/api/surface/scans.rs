@@ -128,6 +128,11 @@ async fn the_worker_checks_the_proof_again_and_probes_nothing_once_it_is_gone() 
     let refused =
         app.post_as(&admin.token, &format!("/v1/assets/{}/scans", id(&asset)), &json!({})).await;
     assert_eq!(refused.problem().await.code, "ASSET_NOT_AUTHORIZED");
+    for kind in ["scan.failed", "surface.asset_revoked"] {
+        let path = format!("/v1/events?type={kind}");
+        let events: Value = app.get_as(&admin.token, &path).await.expect_json(200).await;
+        assert_eq!(events["items"].as_array().unwrap().len(), 1, "{kind}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
