@@ -8,15 +8,24 @@ use identity::Identity;
 use notify::Notify;
 use notify::feed::Hub;
 use platform::Db;
+use platform::audit::{AuditKey, CheckpointJob};
 use platform::jobs::{JobRunner, JobRunnerBuilder};
+use platform::keys::MasterKeys;
 use platform::mail::Mailer;
+use platform::server_secrets::SecretStore;
 use std::future::Future;
 use std::sync::Arc;
 use surface::Surface;
 
+/// The server secret audit rows and checkpoints are keyed with.
+pub const AUDIT_KEY: &str = "audit_chain_key";
+
 #[derive(Clone)]
 pub struct Services {
+    /// The application pool, chaining audit rows with the installation's audit key.
     pub db: Db,
+    /// The server secrets, wrapped by the master key.
+    pub secrets: SecretStore,
     pub identity: Identity,
     pub notify: Notify,
     pub surface: Surface,
@@ -31,19 +40,29 @@ impl std::fmt::Debug for Services {
 }
 
 impl Services {
-    /// Builds every service on `db`. Identity loads (or, on first start, generates) its keys, so
-    /// the database must be reachable; everything else connects lazily.
+    /// Builds every service on `db`. The master key is read (or, on first start, generated into
+    /// its file) and the server secrets it wraps are loaded, so the database must be reachable;
+    /// everything else connects lazily.
     pub async fn build(settings: &Settings, db: Db) -> anyhow::Result<Services> {
+        let keys = MasterKeys::load(&settings.platform.encryption)?;
+        let secrets = SecretStore::new(db.pool().clone(), keys);
+        let audit_key = secrets.load_or_create(AUDIT_KEY).await?;
+        let db = db.with_audit_key(AuditKey::new(audit_key.expose())?);
         let outbound = &settings.platform.outbound;
         let mailer = settings.mail.clone().map(|mail| {
             Arc::new(notify::mail::SmtpMailer::new(mail, outbound.clone())) as Arc<dyn Mailer>
         });
-        let identity = Identity::start(db.clone(), settings.identity.clone(), mailer).await?;
-        let notify =
-            Notify::new(db.clone(), settings.platform.outbound.clone(), settings.notify.clone());
+        let identity =
+            Identity::start(db.clone(), settings.identity.clone(), mailer, &secrets).await?;
+        let notify = Notify::new(
+            db.clone(),
+            settings.platform.outbound.clone(),
+            settings.notify.clone(),
+            secrets.clone(),
+        );
         let feed = Hub::new(db.clone(), settings.feed.clone());
         let surface = Surface::new(db.clone(), outbound.clone(), settings.surface.clone());
-        Ok(Services { db, identity, notify, surface, feed })
+        Ok(Services { db, secrets, identity, notify, surface, feed })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.
@@ -55,8 +74,14 @@ impl Services {
         self.register_jobs(builder)
     }
 
-    /// Registers every capability's job handlers on `builder`.
+    /// Registers every capability's job handlers on `builder`, and the platform's own: signed
+    /// audit checkpoints every five minutes.
+    #[expect(clippy::expect_used, reason = "a constant schedule; every job runner start proves it")]
     pub fn register_jobs(&self, builder: JobRunnerBuilder) -> JobRunnerBuilder {
+        let builder = builder
+            .job::<CheckpointJob>()
+            .cron("audit-checkpoints", "*/5 * * * *", &CheckpointJob::default())
+            .expect("a valid schedule");
         let builder = identity::register_jobs(builder, &self.identity);
         let builder = surface::register_jobs(builder, &self.surface);
         notify::register_jobs(builder, &self.notify)

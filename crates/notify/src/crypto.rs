@@ -10,9 +10,9 @@
 
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
+use platform::server_secrets::SecretStore;
 use platform::{ChannelId, Secret, TenantId};
 use rand::RngCore;
-use sqlx::PgPool;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -79,7 +79,10 @@ impl Keyring {
 
     /// The keyring of an installation: the configured key if any, and the generated one (created
     /// on first use when no key is configured; only read when one is).
-    pub async fn load(pool: &PgPool, configured: Option<(&str, &[u8])>) -> anyhow::Result<Keyring> {
+    pub async fn load(
+        secrets: &SecretStore,
+        configured: Option<(&str, &[u8])>,
+    ) -> anyhow::Result<Keyring> {
         match configured {
             Some((id, key)) => {
                 anyhow::ensure!(
@@ -87,15 +90,14 @@ impl Keyring {
                     "the encryption key id `{GENERATED_KEY_ID}` is reserved; choose another"
                 );
                 let keyring = Keyring::new(id, key)?;
-                match platform::server_secrets::load(pool, GENERATED_KEY_NAME).await? {
-                    Some(old) => Ok(keyring.with_old_key(GENERATED_KEY_ID, &old)?),
+                match secrets.load(GENERATED_KEY_NAME).await? {
+                    Some(old) => Ok(keyring.with_old_key(GENERATED_KEY_ID, old.expose())?),
                     None => Ok(keyring),
                 }
             }
             None => {
-                let key =
-                    platform::server_secrets::load_or_create(pool, GENERATED_KEY_NAME).await?;
-                Ok(Keyring::new(GENERATED_KEY_ID, &key)?)
+                let key = secrets.load_or_create(GENERATED_KEY_NAME).await?;
+                Ok(Keyring::new(GENERATED_KEY_ID, key.expose())?)
             }
         }
     }

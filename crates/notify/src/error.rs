@@ -18,6 +18,10 @@ pub enum NotifyError {
     /// failed cannot be retried; a channel name is taken).
     #[error("{0}")]
     Conflict(String),
+    /// Too many of something in a short time (test sends of one channel); try again after
+    /// `retry_after`.
+    #[error("{message}")]
+    TooMany { message: String, retry_after: std::time::Duration },
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -3,7 +3,7 @@
 //! outbox's deliveries at least once, with retries, backoff and a dead letter.
 //!
 //! * [`Notify`] is the service: channel management, events and deliveries, the relay.
-//! * [`RelayDelivery`] is the job (`platform::outbox::RELAY_JOB`) a job runner must register with
+//! * The relay (`relay`) is a background loop of the job runner: register it with
 //!   [`register_jobs`] for deliveries to go out.
 //! * Every outbound connection goes through the SSRF guard (`platform::outbound`) at the moment it
 //!   is made, and connects to the checked address.
@@ -23,6 +23,6 @@ pub mod settings;
 pub(crate) mod store;
 
 pub use error::NotifyError;
-pub use relay::{RelayDelivery, RelayOutcome, register_jobs};
+pub use relay::{RelayOutcome, RelaySettings, register_jobs};
 pub use service::Notify;
 pub use settings::NotifySettings;

@@ -1,6 +1,7 @@
-//! How notify behaves: the console link in messages, the encryption key, timeouts and the retry
-//! backoff. Built from the configuration by the binary (and by tests, with a short backoff).
+//! How notify behaves: the console link in messages, the encryption key, timeouts, the retry
+//! backoff and the relay's capacity. Built from the configuration by the binary (and by tests, with a short backoff).
 
+use crate::relay::RelaySettings;
 use base64::Engine;
 use platform::Secret;
 use platform::config::Source;
@@ -20,6 +21,8 @@ pub struct NotifySettings {
     pub backoff_base: Duration,
     /// The whole of one attempt (resolution, connection, request, response): at most this long.
     pub send_timeout: Duration,
+    /// How the relay shares its capacity between tenants and channels.
+    pub relay: RelaySettings,
 }
 
 impl NotifySettings {
@@ -30,6 +33,7 @@ impl NotifySettings {
             encryption_key_id: "k1".into(),
             backoff_base: Duration::from_secs(10),
             send_timeout: Duration::from_secs(10),
+            relay: RelaySettings::default(),
         }
     }
 
@@ -43,7 +47,13 @@ impl NotifySettings {
             .map(Secret::new);
         let encryption_key_id =
             src.string("encryption.key_id", &["PALISADE_ENCRYPTION_KEY_ID"], "k1");
-        NotifySettings { encryption_key, encryption_key_id, ..NotifySettings::new(public_url) }
+        let relay = RelaySettings::read(src);
+        NotifySettings {
+            encryption_key,
+            encryption_key_id,
+            relay,
+            ..NotifySettings::new(public_url)
+        }
     }
 
     /// How long to wait after the `attempts`-th failed attempt (from 1).

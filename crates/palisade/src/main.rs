@@ -5,6 +5,7 @@ mod admin;
 mod cli;
 mod config;
 mod database;
+mod keys;
 mod logging;
 mod redirect;
 mod scan;

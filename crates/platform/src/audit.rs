@@ -1,13 +1,22 @@
-//! The audit log: one append-only, hash-chained row per mutation, written in the same transaction
-//! as the change it records.
+//! The audit log: one append-only, keyed hash-chained row per mutation, written in the same
+//! transaction as the change it records.
 //!
-//! The chain itself (sequence, previous hash, hash) is computed by the database trigger
-//! `audit_log_chain`, so no writer can get it wrong; `verify` recomputes it independently here.
-//! Callers must pass summaries through `redact`: secrets never belong in the audit log.
+//! The database places a row (`audit_append`: its tenant's next `seq`, the previous row's hash,
+//! its own clock for `occurred_at`) and the application seals it (`audit_seal`) with
+//! HMAC-SHA256(audit key, prev_hash ‖ canonical row). The audit key is a server secret wrapped by
+//! the master key, so whoever can write the table, even a superuser, cannot make a row that
+//! verifies. Signed checkpoints of each chain's head (`checkpoint`) catch rows cut off the end.
+//! `verify` recomputes everything independently. Callers must pass summaries through `redact`:
+//! secrets never belong in the audit log.
+
+mod chain;
+mod checkpoint;
+
+pub use chain::{AuditKey, BrokenLink, Verified, VerifyError, verify};
+pub use checkpoint::{Checkpoint, CheckpointJob, checkpoint, checkpoint_all};
 
 use crate::{ApiKeyId, TenantId, TenantTx, UserId};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -58,17 +67,19 @@ pub struct AuditEntry<'a> {
     pub summary: serde_json::Value,
 }
 
-/// Appends one row to the chain of the transaction's tenant, inside the caller's transaction;
-/// returns its id.
+/// Appends one row to the chain of the transaction's tenant, inside the caller's transaction,
+/// and seals it; returns its id. Refuses when the transaction's `Db` has no audit key.
 #[tracing::instrument(skip(tx, entry), fields(action = entry.action, tenant = %tx.tenant()), err)]
 pub async fn record(tx: &mut TenantTx, entry: &AuditEntry<'_>) -> Result<Uuid, sqlx::Error> {
-    sqlx::query_scalar(
-        "insert into audit_log (tenant_id, seq, prev_hash, hash, actor_type, actor_id, action,
-                                target_type, target_id, request_id, source_ip, user_agent, summary)
-         values ($1, 0, '', '', $2, $3, $4, $5, $6, $7, $8, $9, $10)
-         returning id",
+    let Some(key) = tx.audit_key().cloned() else {
+        return Err(sqlx::Error::Configuration(
+            "this database handle has no audit key (build it through edge::Services)".into(),
+        ));
+    };
+    let (seq, id, prev_hash, canonical): (i64, Uuid, Vec<u8>, String) = sqlx::query_as(
+        "select seq, id, prev_hash, canonical
+           from audit_append($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
-    .bind(tx.tenant())
     .bind(entry.actor.kind())
     .bind(entry.actor.id())
     .bind(entry.action)
@@ -79,7 +90,13 @@ pub async fn record(tx: &mut TenantTx, entry: &AuditEntry<'_>) -> Result<Uuid, s
     .bind(&entry.context.user_agent)
     .bind(redact(entry.summary.clone()))
     .fetch_one(&mut **tx)
-    .await
+    .await?;
+    sqlx::query("select audit_seal($1, $2)")
+        .bind(seq)
+        .bind(key.link(&prev_hash, &canonical).as_slice())
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
 }
 
 /// Keys whose values are replaced by `[redacted]` wherever they appear in a summary.
@@ -107,83 +124,9 @@ pub fn redact(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The first row of a chain that does not hold.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("audit chain of tenant {tenant} broken at seq {seq} (row {id}): {reason}")]
-pub struct BrokenLink {
-    pub tenant: TenantId,
-    pub seq: i64,
-    pub id: Uuid,
-    pub reason: &'static str,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    #[error(transparent)]
-    Broken(#[from] BrokenLink),
-    #[error(transparent)]
-    Database(#[from] crate::DbError),
-    #[error("reading the audit log: {0}")]
-    Query(#[from] sqlx::Error),
-}
-
-#[derive(sqlx::FromRow)]
-struct ChainRow {
-    seq: i64,
-    id: Uuid,
-    prev_hash: Vec<u8>,
-    hash: Vec<u8>,
-    canonical: String,
-}
-
-/// Rows read per query, so that a long chain is verified in constant memory.
-const VERIFY_BATCH: i64 = 5_000;
-
-/// Walks `tenant`'s chain from the first row; returns the number of rows that verified.
-#[tracing::instrument(skip(pool), err)]
-pub async fn verify(pool: &PgPool, tenant: TenantId) -> Result<u64, VerifyError> {
-    let mut tx = crate::Db::new(pool.clone()).tenant_tx(tenant).await?;
-    let mut previous = vec![0u8; 32];
-    let mut verified: i64 = 0;
-    loop {
-        let rows: Vec<ChainRow> = sqlx::query_as(
-            "select seq, id, prev_hash, hash, audit_log_canonical(a) as canonical
-               from audit_log a where tenant_id = $1 and seq > $2 order by seq limit $3",
-        )
-        .bind(tenant)
-        .bind(verified)
-        .bind(VERIFY_BATCH)
-        .fetch_all(&mut *tx)
-        .await?;
-        if rows.is_empty() {
-            return Ok(verified as u64);
-        }
-        for row in rows {
-            let broken = |reason| BrokenLink { tenant, seq: row.seq, id: row.id, reason };
-            if row.seq != verified + 1 {
-                return Err(broken("a row before it is missing").into());
-            }
-            if row.prev_hash != previous {
-                return Err(broken("its previous-hash does not match the row before it").into());
-            }
-            let mut hasher = Sha256::new();
-            hasher.update(&row.prev_hash);
-            hasher.update(row.canonical.as_bytes());
-            if hasher.finalize()[..] != row.hash[..] {
-                return Err(broken("its content does not match its hash").into());
-            }
-            previous = row.hash;
-            verified = row.seq;
-        }
-    }
-}
-
 /// Every tenant that may have audit rows: the platform scope and each tenant.
 pub async fn chains(pool: &PgPool) -> Result<Vec<TenantId>, sqlx::Error> {
-    let mut tenants: Vec<TenantId> =
-        sqlx::query_scalar("select id from tenants order by created_at, id")
-            .fetch_all(pool)
-            .await?;
+    let mut tenants = crate::Db::new(pool.clone()).tenant_ids().await?;
     tenants.insert(0, TenantId::PLATFORM);
     Ok(tenants)
 }

@@ -28,16 +28,21 @@ pub struct PlatformSettings {
     pub jobs: JobsConfig,
     /// Outbound connections (webhooks, Slack, SMTP, scans, connectors).
     pub outbound: OutboundPolicy,
+    /// The master key that wraps the data keys kept in the database.
+    pub encryption: crate::keys::EncryptionSettings,
 }
 
 impl PlatformSettings {
     pub fn read(src: &mut Source<'_>) -> PlatformSettings {
+        let data_dir = src.path("data_dir", &["PALISADE_DATA_DIR"], "./palisade-data");
+        let encryption = crate::keys::EncryptionSettings::read(src, &data_dir);
         PlatformSettings {
-            data_dir: src.path("data_dir", &["PALISADE_DATA_DIR"], "./palisade-data"),
+            data_dir,
             database: DatabaseConfig::read(src),
             jobs: JobsConfig::read(src),
             outbound: src
                 .outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
+            encryption,
         }
     }
 }

@@ -7,9 +7,11 @@
 //! pool connects as the application role, which cannot bypass those policies.
 
 use crate::TenantId;
+use crate::audit::AuditKey;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::ops::{Deref, DerefMut};
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,15 +35,27 @@ impl DbError {
     }
 }
 
-/// The application's pool: cheap to clone, shared by every request.
+/// The application's pool, and the key its audit rows are chained with: cheap to clone, shared
+/// by every request.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: PgPool,
+    audit: Option<Arc<AuditKey>>,
 }
 
 impl Db {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self { pool, audit: None }
+    }
+
+    /// The same pool, its transactions chaining audit rows with `key` (without one,
+    /// `audit::record` refuses to write).
+    pub fn with_audit_key(self, key: AuditKey) -> Self {
+        Self { audit: Some(Arc::new(key)), ..self }
+    }
+
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit.as_deref()
     }
 
     /// A pool of `max_connections` application-role connections. Connects lazily, so a database
@@ -53,11 +67,19 @@ impl Db {
             .acquire_timeout(Duration::from_secs(5))
             .idle_timeout(Duration::from_secs(300))
             .connect_lazy_with(options);
-        Self { pool }
+        Self { pool, audit: None }
     }
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Every tenant, oldest first (the `tenants` table is platform data, readable without a
+    /// tenant scope): for work that visits each tenant in its own transaction.
+    pub async fn tenant_ids(&self) -> sqlx::Result<Vec<TenantId>> {
+        sqlx::query_scalar("select id from tenants order by created_at, id")
+            .fetch_all(&self.pool)
+            .await
     }
 
     /// Opens a transaction scoped to `tenant`. The setting is transaction-local
@@ -69,7 +91,7 @@ impl Db {
         let begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
         let tx =
             self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(DbError::classify)?;
-        Ok(TenantTx { tx, tenant })
+        Ok(TenantTx { tx, tenant, audit: self.audit.clone() })
     }
 }
 
@@ -79,12 +101,18 @@ impl Db {
 pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     tenant: TenantId,
+    audit: Option<Arc<AuditKey>>,
 }
 
 impl TenantTx {
     /// The tenant this transaction reads and writes.
     pub fn tenant(&self) -> TenantId {
         self.tenant
+    }
+
+    /// The key audit rows of this transaction are chained with.
+    pub fn audit_key(&self) -> Option<&AuditKey> {
+        self.audit.as_deref()
     }
 
     pub async fn commit(self) -> Result<(), sqlx::Error> {

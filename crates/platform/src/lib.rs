@@ -1,7 +1,7 @@
 //! Palisade's shared ground: the access vocabulary, typed ids and timestamps, pagination, error
 //! plumbing, secrets, the configuration reader, the database pool and tenant-scoped
 //! transactions, migrations, the embedded PostgreSQL launcher, background jobs, the audit log,
-//! the outbox and the outbound (SSRF) guard.
+//! the master key and server secrets, the outbox and the outbound (SSRF) guard.
 //!
 //! Everything here is used by several capabilities. It must not know about HTTP (no axum) nor
 //! about any one capability's domain, and it depends on no other crate of the workspace.
@@ -13,6 +13,7 @@ pub mod db;
 pub mod error;
 pub mod ids;
 pub mod jobs;
+pub mod keys;
 pub mod mail;
 pub mod migrate;
 pub mod outbound;

@@ -1,6 +1,6 @@
-//! The transactional outbox: `emit` records an event, one delivery per matching channel and one
-//! relay job per delivery, inside the caller's own transaction, and announces the event to the
-//! live feed at commit. Nothing is dual-written: if the business write rolls back, so does all of
+//! The transactional outbox: `emit` records an event, one delivery per matching channel and its
+//! place in the relay's queue (`relay.due`), inside the caller's own transaction, and at commit
+//! wakes the relay and announces the event to the live feed. Nothing is dual-written: if the business write rolls back, so does all of
 //! this. A capability calls `emit(&mut tx, &Event { kind, severity, subject, payload })` inside
 //! the transaction of the change that caused the event.
 //!
@@ -8,14 +8,16 @@
 //! `emit_to_channel`); it must not send anything (the relay in the notify crate does) nor know
 //! how a channel delivers.
 
-use crate::jobs::{EnqueueOptions, JobsError, enqueue_named};
-use crate::{ChannelId, DeliveryId, EventId, TenantId, TenantTx};
+use crate::{ChannelId, DeliveryId, EventId, TenantTx};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The channel PostgreSQL notifies at commit with `{"tenant_id", "event_id"}`: ids only, so that
 /// listeners read the row tenant-scoped.
 pub const EVENTS_CHANNEL: &str = "palisade_events";
+
+/// The channel PostgreSQL notifies at commit when deliveries became due: the relay's wake-up.
+pub const RELAY_CHANNEL: &str = "palisade_relay";
 
 /// At most this many delivery attempts, then the delivery is dead.
 pub const MAX_DELIVERY_ATTEMPTS: i32 = 5;
@@ -67,16 +69,6 @@ pub struct Event<'a> {
     pub payload: serde_json::Value,
 }
 
-/// The relay job's name; its handler (the notify crate) reads a `RelayPayload`.
-pub const RELAY_JOB: &str = "notify.relay_delivery";
-
-/// What the relay job is told: which delivery to send.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RelayPayload {
-    pub tenant_id: TenantId,
-    pub delivery_id: DeliveryId,
-}
-
 /// What `emit` wrote.
 #[derive(Debug)]
 pub struct Emitted {
@@ -92,9 +84,9 @@ enum Audience {
     Channel(ChannelId),
 }
 
-/// Records `event` for the transaction's tenant, with one delivery and relay job per matching
-/// channel, in the caller's transaction.
-pub async fn emit(tx: &mut TenantTx, event: &Event<'_>) -> Result<Emitted, JobsError> {
+/// Records `event` for the transaction's tenant, with one queued delivery per matching channel,
+/// in the caller's transaction.
+pub async fn emit(tx: &mut TenantTx, event: &Event<'_>) -> Result<Emitted, sqlx::Error> {
     record(tx, event, Audience::Subscribers).await
 }
 
@@ -104,7 +96,7 @@ pub async fn emit_to_channel(
     tx: &mut TenantTx,
     event: &Event<'_>,
     channel: ChannelId,
-) -> Result<Emitted, JobsError> {
+) -> Result<Emitted, sqlx::Error> {
     record(tx, event, Audience::Channel(channel)).await
 }
 
@@ -113,7 +105,7 @@ async fn record(
     tx: &mut TenantTx,
     event: &Event<'_>,
     audience: Audience,
-) -> Result<Emitted, JobsError> {
+) -> Result<Emitted, sqlx::Error> {
     let tenant = tx.tenant();
     let event_id = EventId::generate();
     let subject: String = event.subject.chars().take(500).collect();
@@ -129,15 +121,20 @@ async fn record(
     .execute(&mut **tx)
     .await?;
     let deliveries: Vec<DeliveryId> = sqlx::query_scalar(
-        "insert into deliveries (tenant_id, id, event_id, channel_id)
-         select $1, gen_random_uuid(), $2, c.id from channels c
-          where c.tenant_id = $1
-            and case when $5::uuid is null
-                     then c.enabled
-                          and (cardinality(c.event_types) = 0 or $3 = any (c.event_types))
-                          and severity_rank($4) >= severity_rank(c.min_severity)
-                     else c.id = $5 end
-         returning id",
+        "with inserted as (
+             insert into deliveries (tenant_id, id, event_id, channel_id)
+             select $1, gen_random_uuid(), $2, c.id from channels c
+              where c.tenant_id = $1
+                and case when $5::uuid is null
+                         then c.enabled
+                              and (cardinality(c.event_types) = 0 or $3 = any (c.event_types))
+                              and severity_rank($4) >= severity_rank(c.min_severity)
+                         else c.id = $5 end
+             returning tenant_id, id, channel_id),
+         queued as (
+             insert into relay.due (delivery_id, tenant_id, channel_id)
+             select id, tenant_id, channel_id from inserted)
+         select id from inserted",
     )
     .bind(tenant)
     .bind(event_id)
@@ -149,8 +146,8 @@ async fn record(
     })
     .fetch_all(&mut **tx)
     .await?;
-    for delivery_id in &deliveries {
-        relay(tx, *delivery_id).await?;
+    if !deliveries.is_empty() {
+        wake_relay(tx).await?;
     }
     sqlx::query("select pg_notify($1, $2)")
         .bind(EVENTS_CHANNEL)
@@ -160,14 +157,26 @@ async fn record(
     Ok(Emitted { event_id, deliveries })
 }
 
-/// Queues the relay job of one delivery of the transaction's tenant (also used to re-queue a
-/// dead one).
-pub async fn relay(tx: &mut TenantTx, delivery_id: DeliveryId) -> Result<(), JobsError> {
-    let payload = RelayPayload { tenant_id: tx.tenant(), delivery_id };
-    // One relay job per delivery at a time: re-queuing replaces a pending one.
-    let options = EnqueueOptions {
-        job_key: Some(format!("delivery:{delivery_id}")),
-        ..EnqueueOptions::default()
-    };
-    enqueue_named(tx, RELAY_JOB, &serde_json::to_value(payload)?, options).await.map(|_| ())
+/// Puts one delivery of the transaction's tenant (back) in the relay's queue, due now: a dead or
+/// failed delivery retried by hand.
+pub async fn relay(
+    tx: &mut TenantTx,
+    delivery_id: DeliveryId,
+    channel_id: ChannelId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into relay.due (delivery_id, tenant_id, channel_id) values ($1, $2, $3)
+         on conflict (delivery_id) do update set due_at = now(), lease_until = null",
+    )
+    .bind(delivery_id)
+    .bind(tx.tenant())
+    .bind(channel_id)
+    .execute(&mut **tx)
+    .await?;
+    wake_relay(tx).await
+}
+
+/// Wakes the relay's dispatchers at commit.
+async fn wake_relay(tx: &mut TenantTx) -> Result<(), sqlx::Error> {
+    sqlx::query("select pg_notify($1, '')").bind(RELAY_CHANNEL).execute(&mut **tx).await.map(|_| ())
 }

@@ -53,7 +53,7 @@ impl TlsEndpoint {
 /// The production defaults, changed only where a test needs speed or reach: a fast password
 /// hash, no rate limits, loopback allowed for outbound connections (so that receivers a test
 /// starts are reachable; production denies it), a 50 ms retry backoff.
-fn test_settings() -> Settings {
+pub fn test_settings() -> Settings {
     let mut settings = Settings::defaults();
     settings.identity.hash_cost = HashCost::Fast;
     settings.identity.admin_email = ADMIN_EMAIL.into();
@@ -68,7 +68,14 @@ fn test_settings() -> Settings {
     // this at it. Port 9 on loopback refuses at once.
     settings.surface.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
     settings.surface.dns_timeout = Duration::from_secs(1);
+    // A master key of the test's own, so that no key file is written beside the sources.
+    settings.platform.encryption.master_key = Some(Secret::new(random_key()));
     settings
+}
+
+/// 32 random bytes.
+pub fn random_key() -> Vec<u8> {
+    uuid::Uuid::new_v4().as_bytes().iter().chain(uuid::Uuid::new_v4().as_bytes()).copied().collect()
 }
 
 impl TestApp {
@@ -191,7 +198,7 @@ impl TestApp {
 
     /// A job runner with every capability's jobs, polling every 50 ms: the worker of a test.
     pub async fn start_jobs(&self) -> platform::jobs::JobRunner {
-        let builder = platform::jobs::JobRunner::builder(&self.db.app)
+        let builder = platform::jobs::JobRunner::builder(&self.services.db)
             .poll_interval(Duration::from_millis(50))
             .shutdown_grace(Duration::from_secs(1));
         self.services.register_jobs(builder).start().await.expect("start the job runner")

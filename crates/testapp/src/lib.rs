@@ -17,6 +17,6 @@ mod app;
 mod factory;
 
 pub use answers::{CreatedKey, FieldError, Problem, ResponseExt, Tokens};
-pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, TlsEndpoint, access_token};
+pub use app::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, TlsEndpoint, access_token, test_settings};
 pub use factory::{MEMBER_PASSWORD, Member};
 pub use testkit::{TestDb, logs, test_db};

@@ -242,12 +242,8 @@ async fn only_the_prefix_and_the_peppered_digest_are_stored() {
     assert_eq!(prefix, created["prefix"].as_str().unwrap());
     assert_eq!(digest.len(), 32);
     assert!(!row.contains(&key[17..]), "the secret is stored");
-    let pepper: Vec<u8> =
-        sqlx::query_scalar("select value from server_secrets where name = 'api_key_pepper'")
-            .fetch_one(&superuser)
-            .await
-            .unwrap();
-    let mut mac = Hmac::<Sha256>::new_from_slice(&pepper).unwrap();
+    let pepper = app.services.secrets.load("api_key_pepper").await.unwrap().unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(pepper.expose()).unwrap();
     mac.update(key.as_bytes());
     assert_eq!(mac.finalize().into_bytes().to_vec(), digest);
 }

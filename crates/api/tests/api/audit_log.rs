@@ -8,7 +8,8 @@ use std::collections::BTreeSet;
 use testapp::TestApp;
 use uuid::Uuid;
 
-/// Appends a row to `tenant`'s chain as the database would for a service (the trigger chains it).
+/// Appends a row to `tenant`'s chain at a past time `at`, as the platform would have written it
+/// then: history the filters can be tested against (the database stamps new rows with now).
 async fn seed(
     app: &TestApp,
     tenant: TenantId,
@@ -17,20 +18,44 @@ async fn seed(
     target: (&str, &str),
     at: &str,
 ) {
-    sqlx::query(
-        "insert into audit_log (tenant_id, seq, prev_hash, hash, actor_type, actor_id, action,
-                                target_type, target_id, occurred_at, summary)
-         values ($1, 0, '', '', 'user', $2, $3, $4, $5, $6::timestamptz, '{\"seeded\": true}')",
+    let superuser = app.db.superuser().await;
+    let mut conn = superuser.acquire().await.unwrap();
+    sqlx::query("set session_replication_role = replica").execute(&mut *conn).await.unwrap();
+    let last: Option<(i64, Vec<u8>)> = sqlx::query_as(
+        "select seq, hash from audit_log where tenant_id = $1 order by seq desc limit 1",
     )
     .bind(tenant.as_uuid())
+    .fetch_optional(&mut *conn)
+    .await
+    .unwrap();
+    let (seq, prev) = last.map_or((1, vec![0u8; 32]), |(seq, hash)| (seq + 1, hash));
+    let canonical: String = sqlx::query_scalar(
+        "insert into audit_log (tenant_id, seq, prev_hash, hash, link, actor_type, actor_id,
+                                action, target_type, target_id, occurred_at, summary)
+         values ($1, $2, $3, null, 'hmac', 'user', $4, $5, $6, $7, $8::timestamptz,
+                 '{\"seeded\": true}')
+         returning audit_log_canonical(audit_log)",
+    )
+    .bind(tenant.as_uuid())
+    .bind(seq)
+    .bind(&prev)
     .bind(actor)
     .bind(action)
     .bind(target.0)
     .bind(target.1)
     .bind(at)
-    .execute(&app.db.superuser().await)
+    .fetch_one(&mut *conn)
     .await
     .unwrap();
+    let key = app.services.db.audit_key().unwrap();
+    sqlx::query("update audit_log set hash = $3 where tenant_id = $1 and seq = $2")
+        .bind(tenant.as_uuid())
+        .bind(seq)
+        .bind(key.link(&prev, &canonical).as_slice())
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    sqlx::query("reset session_replication_role").execute(&mut *conn).await.unwrap();
 }
 
 /// Two actors' rows at known times on 2020-01-01: hours 0 to 4.

@@ -125,19 +125,17 @@ async fn a_user_of_two_tenants_switches_between_them() {
     assert_eq!(elsewhere.status(), 404, "not a tenant of this user");
 }
 
-/// Signs `claims` as an access token would be, with the installation's key.
+/// Signs `claims` as an access token would be, with the installation's key (unwrapped with its
+/// master key, as only the server can).
 async fn forge(app: &TestApp, header: Value, claims: Value) -> String {
-    let key: Vec<u8> =
-        sqlx::query_scalar("select value from server_secrets where name = 'jwt_signing_key'")
-            .fetch_one(&app.db.superuser().await)
-            .await
-            .unwrap();
+    let key = app.services.secrets.load("jwt_signing_key").await.unwrap().unwrap();
+    let key = key.expose();
     let signing_input = format!(
         "{}.{}",
         URL_SAFE_NO_PAD.encode(header.to_string()),
         URL_SAFE_NO_PAD.encode(claims.to_string())
     );
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
     mac.update(signing_input.as_bytes());
     format!("{signing_input}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
 }

@@ -3,6 +3,7 @@
 //! deliveries list and its permissions. Retries and the dead letter are in `retries`; Slack and
 //! email in `kinds`.
 
+mod fairness;
 mod kinds;
 mod retries;
 
@@ -97,8 +98,13 @@ async fn two_relays_racing_on_one_delivery_send_it_once() {
 }
 
 #[tokio::test]
-async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_after() {
-    let app = TestApp::spawn().await;
+async fn a_relay_killed_mid_delivery_loses_nothing_and_the_delivery_is_sent_when_its_lease_ends() {
+    // A short send timeout and no lease margin: the killed claim expires after 4 s.
+    let app = TestApp::spawn_with(|s| {
+        s.notify.send_timeout = Duration::from_secs(2);
+        s.notify.relay.lease_margin = Duration::ZERO;
+    })
+    .await;
     let admin = app.admin_of("acme").await;
     // The first request stalls past the kill; the next one is answered at once.
     let receiver = HookReceiver::start(vec![Reply::Stall(Duration::from_secs(8))], 200).await;
@@ -118,16 +124,18 @@ async fn a_relay_killed_mid_delivery_loses_nothing_and_a_worker_delivers_it_afte
     relay.abort();
     assert!(relay.await.unwrap_err().is_cancelled());
 
-    // The killed attempt left no trace: still pending, no attempt counted, nothing lost.
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The killed attempt holds its claim: counted, in flight, and nobody else may send it.
     let shown = delivery(&app, &admin.token, &id).await;
-    assert_eq!((shown["status"].as_str(), shown["attempts"].as_i64()), (Some("pending"), Some(0)));
-
-    // A worker (as after a restart) takes the queued relay job and delivers it.
+    let state = (shown["status"].as_str(), shown["attempts"].as_i64());
+    assert_eq!(state, (Some("delivering"), Some(1)));
     let runner = app.start_jobs().await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(receiver.received().len(), 1, "not sent again while the claim holds");
+
+    // Once the lease ends, the relay claims it again and delivers it.
     let done = wait_for_status(&app, &admin.token, &id, "delivered").await;
     runner.shutdown().await.unwrap();
-    assert_eq!(done["attempts"], 1);
+    assert_eq!(done["attempts"], 2);
     let got = receiver.received();
     assert_eq!(got.len(), 2, "at least once: the killed request, then the delivered one");
     assert_eq!(got[0].headers["webhook-id"], got[1].headers["webhook-id"], "same id for dedup");

@@ -16,6 +16,7 @@ mod events;
 mod fuzz;
 mod invitations;
 mod isolation;
+mod keys;
 mod openapi;
 mod proxies;
 mod receivers;

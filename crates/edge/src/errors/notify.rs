@@ -12,6 +12,10 @@ impl From<NotifyError> for ApiError {
             NotifyError::Forbidden(refusal) => refusal.into(),
             NotifyError::Page(error) => error.into(),
             NotifyError::Conflict(message) => ApiError::new(ErrorCode::CONFLICT, message),
+            NotifyError::TooMany { message, retry_after } => {
+                ApiError::new(ErrorCode::RATE_LIMITED, message)
+                    .with_retry_after(retry_after.as_secs().max(1))
+            }
             NotifyError::Unexpected(cause) => cause.into(),
         }
     }

@@ -106,7 +106,8 @@ mod tests {
         let admission = Admission::new(10, 1);
         let _held = admission.admit(ip("2001:db8:0:1::1")).unwrap();
         assert!(admission.admit(ip("2001:db8:0:1:ffff::2")).is_none());
-        assert!(admission.admit(ip("::ffff:192.0.2.1")).is_some());
+        let mapped = admission.admit(ip("::ffff:192.0.2.1"));
+        assert!(mapped.is_some());
         assert!(admission.admit(ip("192.0.2.1")).is_none(), "mapped IPv4 is IPv4");
     }
 }

@@ -26,6 +26,7 @@ use crate::store::auth::{ApiKeyRecord, UserRecord};
 use crate::store::sessions::SessionState;
 use platform::access::{PermissionSet, Role};
 use platform::mail::Mailer;
+use platform::server_secrets::SecretStore;
 use platform::{Db, TenantId, UserId};
 use std::sync::Arc;
 use std::time::Duration;
@@ -105,22 +106,22 @@ impl Identity {
         db: Db,
         settings: IdentitySettings,
         mailer: Option<Arc<dyn Mailer>>,
+        secrets: &SecretStore,
     ) -> anyhow::Result<Identity> {
         let jwt_secret = match &settings.jwt_secret {
             Some(secret) => secret.expose().clone(),
-            None => platform::server_secrets::load_or_create(db.pool(), "jwt_signing_key").await?,
+            None => secrets.load_or_create("jwt_signing_key").await?.expose().clone(),
         };
         let pepper = match &settings.api_key_pepper {
             Some(secret) => secret.expose().clone(),
-            None => platform::server_secrets::load_or_create(db.pool(), "api_key_pepper").await?,
+            None => secrets.load_or_create("api_key_pepper").await?.expose().clone(),
         };
         let jwt = JwtKeys::new(&jwt_secret, &settings.issuer, &settings.audience)
             .map_err(|e| anyhow::anyhow!("the JWT signing key is unusable: {e}"))?;
         let pepper = ApiKeyPepper::new(pepper)
             .map_err(|e| anyhow::anyhow!("the API key pepper is unusable: {e}"))?;
-        let token_key =
-            platform::server_secrets::load_or_create(db.pool(), "email_token_key").await?;
-        let tokens = TokenKey::new(token_key)
+        let token_key = secrets.load_or_create("email_token_key").await?;
+        let tokens = TokenKey::new(token_key.expose())
             .map_err(|e| anyhow::anyhow!("the email token key is unusable: {e}"))?;
         let hasher = PasswordHasher::new(settings.hash_cost, settings.max_concurrent_hashes);
         let throttle = LoginThrottle::new(settings.login_throttle.clone());

@@ -21,6 +21,9 @@ pub const MAX_CHANNELS: i64 = 100;
 /// The type of the event `test_channel` sends.
 pub const TEST_EVENT_TYPE: &str = "notify.test";
 
+/// Test sends one channel accepts per minute.
+pub const TEST_SENDS_PER_MINUTE: usize = 5;
+
 /// A channel just created, and its webhook signing secret (shown this once).
 #[derive(Debug)]
 pub struct CreatedChannel {
@@ -151,8 +154,9 @@ impl Notify {
         Ok(())
     }
 
-    /// Records a `notify.test` event with one delivery, to this channel only, and queues its
-    /// relay job through the outbox: the same path as every other event.
+    /// Records a `notify.test` event with one delivery, to this channel only, queued for the
+    /// relay through the outbox: the same path as every other event. At most
+    /// `TEST_SENDS_PER_MINUTE` per channel, so that tests cannot flood a receiver (or the relay).
     #[tracing::instrument(skip(self, context, principal))]
     pub async fn test_channel(
         &self,
@@ -169,6 +173,17 @@ impl Notify {
             return Err(NotifyError::Conflict(
                 "the channel is disabled; enable it to test it".into(),
             ));
+        }
+        let recent = store::deliveries::recent_tests(&mut tx, id, TEST_EVENT_TYPE).await?;
+        if recent.len() >= TEST_SENDS_PER_MINUTE {
+            let oldest = recent.iter().min().copied().unwrap_or_else(chrono::Utc::now);
+            let wait = (oldest + chrono::Duration::minutes(1) - chrono::Utc::now()).to_std();
+            return Err(NotifyError::TooMany {
+                message: format!(
+                    "a channel can be tested {TEST_SENDS_PER_MINUTE} times a minute; wait a moment"
+                ),
+                retry_after: wait.unwrap_or(std::time::Duration::from_secs(1)),
+            });
         }
         let subject = format!("Test notification for channel {}", channel.name);
         let event = Event {

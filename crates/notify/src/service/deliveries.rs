@@ -65,7 +65,7 @@ impl Notify {
                 None => Err(NotifyError::NotFound("delivery")),
             };
         };
-        platform::outbox::relay(&mut tx, id).await?;
+        platform::outbox::relay(&mut tx, id, row.channel_id).await?;
         let summary = json!({ "event_id": row.event_id, "channel_id": row.channel_id });
         let entry =
             principal.audit(context, "delivery.retry", "delivery", Some(id.to_string()), summary);

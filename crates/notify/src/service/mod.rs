@@ -9,6 +9,7 @@ pub mod deliveries;
 pub mod fields;
 mod guard;
 pub mod input;
+pub mod keys;
 
 use crate::crypto::Keyring;
 use crate::error::NotifyError;
@@ -16,6 +17,7 @@ use crate::send::Sender;
 use crate::settings::NotifySettings;
 use platform::Db;
 use platform::outbound::OutboundPolicy;
+use platform::server_secrets::SecretStore;
 use std::fmt;
 use std::sync::Arc;
 use tokio::sync::OnceCell;
@@ -24,6 +26,7 @@ struct Inner {
     db: Db,
     settings: NotifySettings,
     sender: Sender,
+    secrets: SecretStore,
     keyring: OnceCell<Keyring>,
 }
 
@@ -39,10 +42,17 @@ impl fmt::Debug for Notify {
 }
 
 impl Notify {
-    /// The service on `db`, connecting out only where `outbound` allows.
-    pub fn new(db: Db, outbound: OutboundPolicy, settings: NotifySettings) -> Notify {
+    /// The service on `db`, connecting out only where `outbound` allows; the generated channel
+    /// key is a server secret of `secrets`.
+    pub fn new(
+        db: Db,
+        outbound: OutboundPolicy,
+        settings: NotifySettings,
+        secrets: SecretStore,
+    ) -> Notify {
         let sender = Sender::new(outbound, &settings.public_url, settings.send_timeout);
-        Notify { inner: Arc::new(Inner { db, settings, sender, keyring: OnceCell::new() }) }
+        let keyring = OnceCell::new();
+        Notify { inner: Arc::new(Inner { db, settings, sender, secrets, keyring }) }
     }
 
     pub fn db(&self) -> &Db {
@@ -67,7 +77,7 @@ impl Notify {
                     .encryption_key
                     .as_ref()
                     .map(|key| (settings.encryption_key_id.as_str(), key.expose().as_slice()));
-                Keyring::load(self.inner.db.pool(), configured).await
+                Keyring::load(&self.inner.secrets, configured).await
             })
             .await
             .map_err(|e| NotifyError::Unexpected(e.context("loading the channel encryption key")))

@@ -151,6 +151,60 @@ pub(crate) async fn get(
     row.map(Channel::try_from).transpose()
 }
 
+/// The tenant's channels whose secret is sealed with a key other than `key_id`.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn sealed_not_under(
+    tx: &mut TenantTx,
+    key_id: &str,
+) -> Result<Vec<Channel>, NotifyError> {
+    let rows: Vec<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from channels
+          where tenant_id = $1 and secret_key_id is not null and secret_key_id <> $2"
+    )))
+    .bind(tx.tenant())
+    .bind(key_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(Channel::try_from).collect()
+}
+
+/// Replaces a channel's sealed secret (re-sealed under another key), nothing else.
+#[tracing::instrument(skip(tx, sealed))]
+pub(crate) async fn set_sealed(
+    tx: &mut TenantTx,
+    id: ChannelId,
+    sealed: &Sealed,
+) -> Result<(), NotifyError> {
+    sqlx::query(
+        "update channels set secret_ciphertext = $3, secret_nonce = $4, secret_key_id = $5
+          where tenant_id = $1 and id = $2",
+    )
+    .bind(tx.tenant())
+    .bind(id)
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.nonce)
+    .bind(&sealed.key_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The channels of `ids` that exist (any order).
+#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
+pub(crate) async fn get_many(
+    tx: &mut TenantTx,
+    ids: &[ChannelId],
+) -> Result<Vec<Channel>, NotifyError> {
+    let rows: Vec<ChannelRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from channels where tenant_id = $1 and id = any ($2)"
+    )))
+    .bind(tx.tenant())
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(Channel::try_from).collect()
+}
+
 /// One page of the tenant's channels, newest first, after the channel `before` (exclusive).
 #[tracing::instrument(skip(tx))]
 pub(crate) async fn list(

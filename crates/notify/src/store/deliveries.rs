@@ -1,10 +1,11 @@
-//! The `deliveries` table (tenant-owned): the relay's lock and status changes, the list, and the
+//! The `deliveries` table (tenant-owned): the relay's claims and outcomes, the list, and the
 //! manual retry. Rows are inserted by `platform::outbox` alone; the application never deletes
 //! them (a deleted channel takes its own).
 
 use crate::model::{DeliveryFilter, DeliveryRow, DeliveryStatus};
 use chrono::{DateTime, Utc};
-use platform::{DeliveryId, TenantTx, Timestamp};
+use platform::{ChannelId, DeliveryId, EventId, TenantTx, Timestamp};
+use uuid::Uuid;
 
 const COLUMNS: &str = "id, event_id, channel_id, status, attempts, next_attempt_at, last_error, \
                        delivered_at, created_at, updated_at";
@@ -12,67 +13,125 @@ const COLUMNS: &str = "id, event_id, channel_id, status, attempts, next_attempt_
 /// A position in the list (newest first): the last row's creation time and id.
 pub(crate) type DeliveryKey = (Timestamp, DeliveryId);
 
-/// A delivery, with whether its next attempt is still in the future.
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct Locked {
-    #[sqlx(flatten)]
-    pub row: DeliveryRow,
-    pub not_due: bool,
+/// A delivery under a fresh claim: its attempt is `attempts` (counting this one), identified by
+/// `attempt_id`.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub(crate) struct Claimed {
+    pub id: DeliveryId,
+    pub event_id: EventId,
+    pub channel_id: ChannelId,
+    pub attempts: i32,
+    pub attempt_id: Uuid,
 }
 
-/// The delivery `id`, locked for this transaction; `None` when it does not exist or another
-/// transaction (a racing relay) holds it.
-#[tracing::instrument(skip(tx))]
-pub(crate) async fn lock(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<Option<Locked>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS}, next_attempt_at > now() as not_due from deliveries
-          where tenant_id = $1 and id = $2 for update skip locked"
-    )))
-    .bind(tx.tenant())
-    .bind(id)
-    .fetch_optional(&mut **tx)
-    .await
-}
-
-/// Marks an attempt as started: `delivering`, one more attempt.
-#[tracing::instrument(skip(tx))]
-pub(crate) async fn start_attempt(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<i32> {
-    sqlx::query_scalar(
-        "update deliveries set status = 'delivering', attempts = attempts + 1, updated_at = now()
-          where tenant_id = $1 and id = $2 returning attempts",
-    )
-    .bind(tx.tenant())
-    .bind(id)
-    .fetch_one(&mut **tx)
-    .await
-}
-
-/// Records an attempt's outcome: `delivered` (no error), or `failed`/`dead` with the error and,
-/// for `failed`, when the next attempt is due.
-#[tracing::instrument(skip(tx, last_error))]
-pub(crate) async fn finish_attempt(
+/// Starts one more attempt at each of `ids` that is still to be sent (pending, failed, or
+/// `delivering` under a lease that expired): `delivering`, a new attempt id, `lease_until`.
+/// Delivered, dead and deleted deliveries are not returned.
+#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
+pub(crate) async fn start_attempts(
     tx: &mut TenantTx,
-    id: DeliveryId,
-    status: DeliveryStatus,
-    last_error: Option<&str>,
-    next_attempt_at: Option<DateTime<Utc>>,
-) -> sqlx::Result<()> {
-    sqlx::query(
+    ids: &[DeliveryId],
+    lease: std::time::Duration,
+) -> sqlx::Result<Vec<Claimed>> {
+    sqlx::query_as(
         "update deliveries
-            set status = $3, last_error = $4,
-                next_attempt_at = coalesce($5, next_attempt_at),
-                delivered_at = case when $3 = 'delivered' then now() else delivered_at end,
-                updated_at = now()
-          where tenant_id = $1 and id = $2",
+            set status = 'delivering', attempts = attempts + 1, attempt_id = gen_random_uuid(),
+                lease_until = now() + make_interval(secs => $3), updated_at = now()
+          where tenant_id = $1 and id = any ($2) and status in ('pending', 'failed', 'delivering')
+         returning id, event_id, channel_id, attempts, attempt_id",
     )
     .bind(tx.tenant())
-    .bind(id)
-    .bind(status.as_str())
-    .bind(last_error)
-    .bind(next_attempt_at)
-    .execute(&mut **tx)
+    .bind(ids)
+    .bind(lease.as_secs_f64())
+    .fetch_all(&mut **tx)
     .await
-    .map(|_| ())
+}
+
+/// How one attempt ended, to be recorded.
+#[derive(Clone, Debug)]
+pub(crate) struct Outcome {
+    pub id: DeliveryId,
+    /// The claim it belongs to.
+    pub attempt_id: Uuid,
+    pub status: DeliveryStatus,
+    pub error: Option<String>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+}
+
+/// Records outcomes, each only if its delivery is still under that attempt's claim (a lease that
+/// expired and was claimed again makes the late outcome a no-op). Returns the ids recorded.
+#[tracing::instrument(skip(tx, outcomes), fields(count = outcomes.len()))]
+pub(crate) async fn record_outcomes(
+    tx: &mut TenantTx,
+    outcomes: &[Outcome],
+) -> sqlx::Result<Vec<DeliveryId>> {
+    let ids: Vec<DeliveryId> = outcomes.iter().map(|o| o.id).collect();
+    let attempts: Vec<Uuid> = outcomes.iter().map(|o| o.attempt_id).collect();
+    let statuses: Vec<&str> = outcomes.iter().map(|o| o.status.as_str()).collect();
+    let errors: Vec<Option<&str>> = outcomes.iter().map(|o| o.error.as_deref()).collect();
+    let next: Vec<Option<DateTime<Utc>>> = outcomes.iter().map(|o| o.next_attempt_at).collect();
+    sqlx::query_scalar(
+        "update deliveries d
+            set status = r.status, last_error = r.error,
+                next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
+                delivered_at = case when r.status = 'delivered' then now() else d.delivered_at end,
+                attempt_id = null, lease_until = null, updated_at = now()
+           from unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+                as r (id, attempt_id, status, error, next_attempt_at)
+          where d.tenant_id = $1 and d.id = r.id
+            and d.attempt_id = r.attempt_id
+         returning d.id",
+    )
+    .bind(tx.tenant())
+    .bind(&ids)
+    .bind(&attempts)
+    .bind(&statuses)
+    .bind(&errors)
+    .bind(&next)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// Marks deliveries still to be sent as `dead` with `error`, without an attempt (their channel is
+/// disabled or gone). Returns the ids changed, with their attempts so far.
+#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
+pub(crate) async fn give_up(
+    tx: &mut TenantTx,
+    ids: &[DeliveryId],
+    error: &str,
+) -> sqlx::Result<Vec<(DeliveryId, i32)>> {
+    sqlx::query_as(
+        "update deliveries
+            set status = 'dead', last_error = $3, attempt_id = null, lease_until = null,
+                updated_at = now()
+          where tenant_id = $1 and id = any ($2) and status in ('pending', 'failed', 'delivering')
+         returning id, attempts",
+    )
+    .bind(tx.tenant())
+    .bind(ids)
+    .bind(error)
+    .fetch_all(&mut **tx)
+    .await
+}
+
+/// When the deliveries of `kind` events to `channel` of the last minute were created.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn recent_tests(
+    tx: &mut TenantTx,
+    channel: ChannelId,
+    kind: &str,
+) -> sqlx::Result<Vec<DateTime<Utc>>> {
+    sqlx::query_scalar(
+        "select d.created_at from deliveries d
+           join events e on e.tenant_id = d.tenant_id and e.id = d.event_id
+          where d.tenant_id = $1 and d.channel_id = $2 and e.type = $3
+            and d.created_at > now() - interval '1 minute'",
+    )
+    .bind(tx.tenant())
+    .bind(channel)
+    .bind(kind)
+    .fetch_all(&mut **tx)
+    .await
 }
 
 /// Puts a `dead` or `failed` delivery back to `pending` with no attempts; `None` when it does not
@@ -82,7 +141,7 @@ pub(crate) async fn reset(tx: &mut TenantTx, id: DeliveryId) -> sqlx::Result<Opt
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "update deliveries
             set status = 'pending', attempts = 0, next_attempt_at = now(), last_error = null,
-                updated_at = now()
+                attempt_id = null, lease_until = null, updated_at = now()
           where tenant_id = $1 and id = $2 and status in ('dead', 'failed')
          returning {COLUMNS}"
     )))

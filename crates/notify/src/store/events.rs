@@ -7,14 +7,15 @@ use platform::{EventId, TenantTx};
 
 const COLUMNS: &str = "id, type, severity, title, payload, created_at";
 
-#[tracing::instrument(skip(tx))]
-pub(crate) async fn get(tx: &mut TenantTx, id: EventId) -> sqlx::Result<Option<EventRow>> {
+/// The events of `ids` that exist (any order).
+#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
+pub(crate) async fn get_many(tx: &mut TenantTx, ids: &[EventId]) -> sqlx::Result<Vec<EventRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from events where tenant_id = $1 and id = $2"
+        "select {COLUMNS} from events where tenant_id = $1 and id = any ($2)"
     )))
     .bind(tx.tenant())
-    .bind(id)
-    .fetch_optional(&mut **tx)
+    .bind(ids)
+    .fetch_all(&mut **tx)
     .await
 }
 

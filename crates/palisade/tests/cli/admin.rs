@@ -3,7 +3,6 @@
 
 use crate::process::run;
 use platform::TenantId;
-use platform::audit::{self, Actor, AuditEntry, RequestContext};
 use testapp::test_db;
 
 #[tokio::test]
@@ -23,48 +22,77 @@ async fn migrate_on_an_external_database_needs_the_owner_url_and_then_succeeds()
     assert!(String::from_utf8_lossy(&applied.stdout).contains("migrations applied"));
 }
 
+fn base64_key(byte: u8) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode([byte; 32])
+}
+
 #[tokio::test]
 async fn audit_verify_passes_on_a_clean_chain_and_names_the_tampered_row() {
     let db = test_db().await;
-    let pool = db.app.pool();
-    let tenant = TenantId::generate();
-    sqlx::query("insert into tenants (id, name, slug) values ($1, 'Acme', 'acme')")
-        .bind(tenant)
-        .execute(pool)
-        .await
-        .unwrap();
-    for i in 0..3 {
-        let mut tx = platform::Db::new(pool.clone()).tenant_tx(tenant).await.unwrap();
-        let context = RequestContext::default();
-        let entry = AuditEntry {
-            actor: Actor::System,
-            action: "thing.update",
-            target_type: "thing",
-            target_id: None,
-            context: &context,
-            summary: serde_json::json!({ "i": i }),
-        };
-        audit::record(&mut tx, &entry).await.unwrap();
-        tx.commit().await.unwrap();
-    }
     let url = db.url("palisade_app").await;
-    let clean = run(&["admin", "audit-verify"], &[("DATABASE_URL", &url)]);
+    let master = base64_key(1);
+    let env = [("DATABASE_URL", url.as_str()), ("PALISADE_ENCRYPTION_MASTER_KEY", master.as_str())];
+    for slug in ["acme", "globex", "initech"] {
+        let created = run(&["admin", "create-tenant", "--name", slug, "--slug", slug], &env);
+        assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    }
+    let clean = run(&["admin", "audit-verify"], &env);
     assert!(clean.status.success(), "{}", String::from_utf8_lossy(&clean.stderr));
-    assert!(String::from_utf8_lossy(&clean.stdout).contains("ok (3 rows verified)"));
+    let stdout = String::from_utf8_lossy(&clean.stdout);
+    assert!(stdout.contains("audit-verify: ok (3 rows in 4 chains"), "{stdout}");
+    assert!(stdout.contains("checkpoint"), "a verified chain gets a signed checkpoint: {stdout}");
 
-    let superuser = db.superuser().await;
-    let tampered: uuid::Uuid = sqlx::query_scalar("select id from audit_log where seq = 2")
-        .fetch_one(&superuser)
-        .await
-        .unwrap();
-    sqlx::raw_sql("set session_replication_role = replica; update audit_log set action = 'nothing.happened' where seq = 2;")
-        .execute(&superuser)
-        .await
-        .unwrap();
-    let tenant_arg = tenant.to_string();
-    let broken =
-        run(&["admin", "audit-verify", "--tenant", &tenant_arg], &[("DATABASE_URL", &url)]);
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "set session_replication_role = replica;
+         update audit_log set action = 'nothing.happened' where tenant_id = '{}' and seq = 2;",
+        TenantId::PLATFORM
+    )))
+    .execute(&db.superuser().await)
+    .await
+    .unwrap();
+    let platform = TenantId::PLATFORM.to_string();
+    let broken = run(&["admin", "audit-verify", "--tenant", &platform], &env);
     assert_eq!(broken.status.code(), Some(1));
     let stdout = String::from_utf8_lossy(&broken.stdout);
-    assert!(stdout.contains(&format!("broken at seq 2 (row {tampered})")), "{stdout}");
+    assert!(stdout.contains("broken at seq 2: its content does not match its hash"), "{stdout}");
+
+    // Without the master key the stored keys do not open: nothing is verified at all.
+    let other = base64_key(2);
+    let wrong =
+        [("DATABASE_URL", url.as_str()), ("PALISADE_ENCRYPTION_MASTER_KEY", other.as_str())];
+    let refused = run(&["admin", "audit-verify"], &wrong);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("not configured"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+#[tokio::test]
+async fn rotate_keys_replaces_the_key_file_and_the_old_key_opens_nothing_afterwards() {
+    let db = test_db().await;
+    let url = db.url("palisade_app").await;
+    let data_dir = crate::process::temp_data_dir();
+    let dir = data_dir.to_string_lossy().to_string();
+    let env = [("DATABASE_URL", url.as_str()), ("PALISADE_DATA_DIR", dir.as_str())];
+    let created = run(&["admin", "create-tenant", "--name", "Acme", "--slug", "acme"], &env);
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let key_file = data_dir.join("master.key");
+    let old = std::fs::read_to_string(&key_file).unwrap();
+
+    let rotated = run(&["admin", "rotate-keys"], &env);
+    let stdout = String::from_utf8_lossy(&rotated.stdout);
+    assert!(rotated.status.success(), "{stdout}{}", String::from_utf8_lossy(&rotated.stderr));
+    assert!(stdout.contains("rotate-keys: ok"), "{stdout}");
+    let new = std::fs::read_to_string(&key_file).unwrap();
+    assert_ne!(old, new);
+    assert!(!data_dir.join("master.key.next").exists());
+
+    let verified = run(&["admin", "audit-verify"], &env);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
+    // The old key alone opens nothing any more.
+    let old_only = [("DATABASE_URL", url.as_str()), ("PALISADE_ENCRYPTION_MASTER_KEY", old.trim())];
+    assert!(!run(&["admin", "audit-verify"], &old_only).status.success());
 }

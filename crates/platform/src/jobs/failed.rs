@@ -102,6 +102,23 @@ pub async fn retry_failed(pool: &PgPool, id: JobId) -> Result<bool, sqlx::Error>
     Ok(retried > 0)
 }
 
+/// Removes a permanently failed job for good. Returns false when `id` is not one.
+#[tracing::instrument(skip(pool), err)]
+pub async fn delete_failed(pool: &PgPool, id: JobId) -> Result<bool, sqlx::Error> {
+    let deleted: i64 = sqlx::query_scalar(
+        "select count(*) from graphile_worker.complete_jobs(
+             array(select jobs.id from graphile_worker._private_jobs jobs
+                    where jobs.id = $1 and jobs.attempts >= jobs.max_attempts
+                      and jobs.locked_at is null
+                      and not exists (select 1 from graphile_worker._private_job_retirements r
+                                       where r.id = jobs.id)))",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    Ok(deleted > 0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::error_message;

@@ -22,9 +22,9 @@ mod supervise;
 
 pub use context::{Job, JobContext};
 pub use enqueue::{EnqueueOptions, JobId, enqueue, enqueue_named};
-pub use failed::{FailedJob, failed_jobs, retry_failed};
+pub use failed::{FailedJob, delete_failed, failed_jobs, retry_failed};
 pub use recovery::Recovery;
-pub use runner::{JobRunner, JobRunnerBuilder};
+pub use runner::{JobRunner, JobRunnerBuilder, Stopping};
 
 /// The PostgreSQL schema of the queue.
 pub const SCHEMA: &str = "graphile_worker";

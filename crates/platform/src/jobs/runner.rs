@@ -8,6 +8,10 @@
 //! would look dead to the others, every runner of a database must be one of these.
 //!
 //! A runner survives database outages: see `supervise`.
+//!
+//! Besides jobs, a runner carries *background loops* (`background`): long-running work of a
+//! capability that is not one job per item (the delivery relay's dispatcher). They start with the
+//! runner, are told when it stops (`Stopping`), and `join` waits for them.
 
 use super::JobsError;
 use super::context::{Job, Task};
@@ -25,6 +29,22 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 type StopSignal = Pin<Box<dyn Future<Output = ()> + Send>>;
+type BackgroundLoop = Box<dyn FnOnce(Stopping) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// Tells a background loop that its runner is stopping.
+#[derive(Clone, Debug)]
+pub struct Stopping(watch::Receiver<bool>);
+
+impl Stopping {
+    /// Completes when the runner is asked to stop (or is gone).
+    pub async fn wait(&mut self) {
+        let _ = self.0.wait_for(|stop| *stop).await;
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        *self.0.borrow()
+    }
+}
 /// One step of building the library's options (a handler or an extension), replayed for each
 /// worker the supervisor starts.
 type Configure = Arc<dyn Fn(WorkerOptions) -> WorkerOptions + Send + Sync>;
@@ -71,6 +91,7 @@ impl Settings {
 pub struct JobRunnerBuilder {
     settings: Settings,
     stop_when: Option<StopSignal>,
+    background: Vec<(&'static str, BackgroundLoop)>,
 }
 
 impl fmt::Debug for JobRunnerBuilder {
@@ -146,6 +167,20 @@ impl JobRunnerBuilder {
         self
     }
 
+    /// Runs `run` on its own task for as long as the runner runs; it must return soon after its
+    /// `Stopping` completes (finishing what it has in hand).
+    pub fn background<F>(
+        mut self,
+        name: &'static str,
+        run: impl FnOnce(Stopping) -> F + Send + 'static,
+    ) -> Self
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.background.push((name, Box::new(move |stopping| Box::pin(run(stopping)))));
+        self
+    }
+
     /// Stops the runner (gracefully) when `signal` completes, besides `JobRunner::shutdown`.
     pub fn stop_when(mut self, signal: impl Future<Output = ()> + Send + 'static) -> Self {
         self.stop_when = Some(Box::pin(signal));
@@ -165,7 +200,7 @@ impl JobRunnerBuilder {
             concurrency = settings.concurrency,
             "job runner started"
         );
-        Ok(JobRunner::launch(settings, Some(worker), stop, self.stop_when))
+        Ok(JobRunner::launch(settings, Some(worker), stop, self.stop_when, self.background))
     }
 
     /// Like `start`, but returns at once and starts the first worker in the background, retrying
@@ -179,7 +214,7 @@ impl JobRunnerBuilder {
             "starting the job runner in the background"
         );
         let stop = Arc::new(watch::Sender::new(false));
-        JobRunner::launch(settings, None, stop, self.stop_when)
+        JobRunner::launch(settings, None, stop, self.stop_when, self.background)
     }
 }
 
@@ -189,6 +224,7 @@ pub struct JobRunner {
     worker_id: WorkerId,
     stop: Arc<watch::Sender<bool>>,
     task: JoinHandle<Result<(), JobsError>>,
+    background: Vec<(&'static str, JoinHandle<()>)>,
 }
 
 impl JobRunner {
@@ -209,6 +245,7 @@ impl JobRunner {
                 recovery: Recovery::default(),
             },
             stop_when: None,
+            background: Vec::new(),
         }
     }
 
@@ -217,6 +254,7 @@ impl JobRunner {
         first: Option<Worker>,
         stop: Arc<watch::Sender<bool>>,
         stop_when: Option<StopSignal>,
+        loops: Vec<(&'static str, BackgroundLoop)>,
     ) -> JobRunner {
         if let Some(signal) = stop_when {
             let stop = Arc::downgrade(&stop);
@@ -232,7 +270,11 @@ impl JobRunner {
             set_worker_id(&worker_id, worker);
         }
         let task = tokio::spawn(supervise(settings, first, stop.subscribe(), worker_id.clone()));
-        JobRunner { worker_id, stop, task }
+        let background = loops
+            .into_iter()
+            .map(|(name, run)| (name, tokio::spawn(run(Stopping(stop.subscribe())))))
+            .collect();
+        JobRunner { worker_id, stop, task, background }
     }
 
     /// The id of the runner's current worker, as recorded in `locked_by` and the heartbeat
@@ -256,8 +298,13 @@ impl JobRunner {
     /// Waits until the runner stops, after a stop was requested (by `request_shutdown` or the
     /// `stop_when` signal). Errors are the last worker's.
     pub async fn join(self) -> Result<(), JobsError> {
-        let JobRunner { worker_id, stop, task } = self;
+        let JobRunner { worker_id, stop, task, background } = self;
         let result = task.await;
+        for (name, running) in background {
+            if let Err(e) = running.await {
+                tracing::error!(name, error = %e, "a background loop of the job runner failed");
+            }
+        }
         drop(stop);
         let worker_id = worker_id.lock().map(|id| id.clone()).unwrap_or_default();
         match result {

@@ -23,7 +23,8 @@ async fn job_rows(db: &Db) -> i64 {
 
 #[tokio::test]
 async fn a_job_enqueued_in_a_rolled_back_transaction_never_runs_and_a_committed_one_runs_once() {
-    let db = test_db().await.app;
+    let key = platform::audit::AuditKey::new(&[3u8; 32]).unwrap();
+    let db = test_db().await.app.with_audit_key(key);
     let probe = Probe::default();
     let runner = runner(&db, &probe).start().await.unwrap();
     let tenant = TenantId::generate();

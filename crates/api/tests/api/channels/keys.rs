@@ -28,8 +28,12 @@ async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_config
         encryption_key_id: "k2".into(),
         ..NotifySettings::new("https://palisade.test")
     };
-    let rotated =
-        Notify::new(app.db.app.clone(), app.services.notify.sender().policy().clone(), settings);
+    let rotated = Notify::new(
+        app.services.db.clone(),
+        app.services.notify.sender().policy().clone(),
+        settings,
+        app.services.secrets.clone(),
+    );
     let sent = send_test(&app, &admin.token, &channel).await;
     let outcome = rotated.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Delivered { attempts: 1 });

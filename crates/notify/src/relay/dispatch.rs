@@ -1,0 +1,280 @@
+//! The dispatcher: the relay's background loop in every process that runs workers. It claims due
+//! deliveries in batches across tenants, sends them concurrently, and records their outcomes in
+//! batches per tenant, woken by the outbox's NOTIFY at commit and otherwise when the next retry
+//! falls due (or every `poll_interval`, whichever is sooner).
+//!
+//! Capacity is shared fairly: at most `max_in_flight` sends at once in this process, at most
+//! `per_tenant` of one tenant and `per_channel` of one channel, so a tenant whose receivers hang
+//! until the send timeout holds `per_tenant` sends and nothing more. It must not hold a database
+//! transaction or connection while a send is in flight.
+
+use super::attempt::{Decided, Work};
+use crate::error::NotifyError;
+use crate::service::Notify;
+use crate::store::queue::{self, ClaimLimits, Due};
+use platform::jobs::Stopping;
+use platform::outbox::RELAY_CHANNEL;
+use platform::{ChannelId, TenantId};
+use sqlx::postgres::PgListener;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+/// How the dispatcher shares its capacity (`[relay]`).
+#[derive(Clone, Debug)]
+pub struct RelaySettings {
+    /// Sends in flight at once in one process.
+    pub max_in_flight: usize,
+    /// Sends in flight at once for one tenant.
+    pub per_tenant: usize,
+    /// Sends in flight at once to one channel.
+    pub per_channel: usize,
+    /// The longest the dispatcher sleeps without looking for due deliveries.
+    pub poll_interval: Duration,
+    /// What a claim's lease adds to twice the send timeout.
+    pub lease_margin: Duration,
+}
+
+impl Default for RelaySettings {
+    fn default() -> Self {
+        Self {
+            max_in_flight: 128,
+            per_tenant: 32,
+            per_channel: 16,
+            poll_interval: Duration::from_secs(1),
+            lease_margin: Duration::from_secs(30),
+        }
+    }
+}
+
+impl RelaySettings {
+    /// How long a claim holds a delivery: twice the send timeout and a margin, so that only a
+    /// sender that died loses its claim.
+    pub fn lease(&self, send_timeout: Duration) -> Duration {
+        send_timeout * 2 + self.lease_margin
+    }
+
+    pub fn read(src: &mut platform::config::Source<'_>) -> RelaySettings {
+        let defaults = RelaySettings::default();
+        RelaySettings {
+            max_in_flight: src.number(
+                "relay.max_in_flight",
+                &["PALISADE_RELAY_MAX_IN_FLIGHT"],
+                defaults.max_in_flight,
+                1..=10_000,
+            ),
+            per_tenant: src.number(
+                "relay.per_tenant",
+                &["PALISADE_RELAY_PER_TENANT"],
+                defaults.per_tenant,
+                1..=10_000,
+            ),
+            per_channel: src.number(
+                "relay.per_channel",
+                &["PALISADE_RELAY_PER_CHANNEL"],
+                defaults.per_channel,
+                1..=10_000,
+            ),
+            ..defaults
+        }
+    }
+}
+
+/// Sends in flight and how they are spread.
+#[derive(Default)]
+struct InFlight {
+    tasks: JoinSet<(Work, Result<(), crate::send::SendError>)>,
+    tenants: HashMap<TenantId, usize>,
+    channels: HashMap<ChannelId, usize>,
+}
+
+impl InFlight {
+    fn busy(&self, settings: &RelaySettings) -> (Vec<TenantId>, Vec<ChannelId>) {
+        let tenants = self.tenants.iter().filter(|(_, n)| **n >= settings.per_tenant);
+        let channels = self.channels.iter().filter(|(_, n)| **n >= settings.per_channel);
+        (tenants.map(|(t, _)| *t).collect(), channels.map(|(c, _)| *c).collect())
+    }
+
+    /// Whether `due` still fits under its tenant's and channel's caps.
+    fn fits(&self, due: &Due, settings: &RelaySettings) -> bool {
+        self.tenants.get(&due.tenant_id).copied().unwrap_or(0) < settings.per_tenant
+            && self.channels.get(&due.channel_id).copied().unwrap_or(0) < settings.per_channel
+    }
+
+    fn count(&mut self, tenant: TenantId, channel: ChannelId, up: bool) {
+        for n in
+            [self.tenants.entry(tenant).or_default(), self.channels.entry(channel).or_default()]
+        {
+            *n = if up { *n + 1 } else { n.saturating_sub(1) };
+        }
+        self.tenants.retain(|_, n| *n > 0);
+        self.channels.retain(|_, n| *n > 0);
+    }
+}
+
+pub(super) async fn run(notify: Notify, mut stopping: Stopping) {
+    let mut listener = listen(&notify).await;
+    let settings = notify.settings().relay.clone();
+    let mut in_flight = InFlight::default();
+    let mut look = true;
+    let mut wake_at = Instant::now();
+    tracing::info!(max_in_flight = settings.max_in_flight, "delivery relay started");
+    loop {
+        if look && !stopping.is_stopping() {
+            wake_at = match fill(&notify, &settings, &mut in_flight).await {
+                Ok(Some(next)) => next,
+                Ok(None) => Instant::now() + settings.poll_interval,
+                Err(e) => {
+                    tracing::error!(error = %e, "claiming deliveries failed; retrying shortly");
+                    Instant::now() + Duration::from_millis(500)
+                }
+            };
+            wake_at = wake_at.min(Instant::now() + settings.poll_interval);
+            look = false;
+        }
+        if stopping.is_stopping() && in_flight.tasks.is_empty() {
+            break;
+        }
+        tokio::select! {
+            () = stopping.wait(), if !stopping.is_stopping() => {}
+            Some(finished) = in_flight.tasks.join_next(), if !in_flight.tasks.is_empty() => {
+                // Everything that has finished by now is recorded together.
+                let mut decided = Vec::new();
+                let mut next = Some(finished);
+                while let Some(finished) = next {
+                    if let Ok((work, sent)) = finished {
+                        in_flight.count(work.tenant, work.claimed.channel_id, false);
+                        decided.push((work.tenant, notify.decide(&work, sent)));
+                    }
+                    next = in_flight.tasks.try_join_next();
+                }
+                record(&notify, decided).await;
+                look = true;
+            }
+            woken = recv(&mut listener) => {
+                if !woken {
+                    listener = None;
+                }
+                look = true;
+            }
+            () = tokio::time::sleep_until(wake_at) => {
+                if listener.is_none() {
+                    listener = listen(&notify).await;
+                }
+                look = true;
+            }
+        }
+    }
+    tracing::info!("delivery relay stopped");
+}
+
+/// Claims and starts as many due deliveries as the caps allow. Returns when to look again if
+/// the queue has nothing due now.
+async fn fill(
+    notify: &Notify,
+    settings: &RelaySettings,
+    in_flight: &mut InFlight,
+) -> Result<Option<Instant>, NotifyError> {
+    let pool = notify.db().pool();
+    let lease = settings.lease(notify.settings().send_timeout);
+    loop {
+        let room = settings.max_in_flight.saturating_sub(in_flight.tasks.len());
+        if room == 0 {
+            return Ok(None);
+        }
+        let (busy_tenants, busy_channels) = in_flight.busy(settings);
+        let limits = ClaimLimits {
+            batch: room as i64,
+            per_tenant: settings.per_tenant as i64,
+            per_channel: settings.per_channel as i64,
+            lease,
+            busy_tenants: &busy_tenants,
+            busy_channels: &busy_channels,
+        };
+        let claimed = queue::claim(pool, &limits).await?;
+        let full = claimed.len() == room;
+        if claimed.is_empty() {
+            return Ok(next_due(notify).await);
+        }
+        // A claim ranks only within itself: what is already in flight may leave less room. Each
+        // fitting delivery reserves its place now; one that does not become a send gives it back.
+        let (fitting, over): (Vec<Due>, Vec<Due>) = claimed.into_iter().partition(|due| {
+            let fits = in_flight.fits(due, settings);
+            if fits {
+                in_flight.count(due.tenant_id, due.channel_id, true);
+            }
+            fits
+        });
+        if !over.is_empty() {
+            let ids: Vec<_> = over.iter().map(|d| d.delivery_id).collect();
+            queue::release(pool, &ids).await?;
+        }
+        let mut by_tenant: HashMap<TenantId, Vec<Due>> = HashMap::new();
+        for due in fitting {
+            by_tenant.entry(due.tenant_id).or_default().push(due);
+        }
+        for (tenant, dues) in by_tenant {
+            let begun = match notify.begin(tenant, &dues).await {
+                Ok(begun) => begun,
+                Err(e) => {
+                    for due in &dues {
+                        in_flight.count(due.tenant_id, due.channel_id, false);
+                    }
+                    return Err(e);
+                }
+            };
+            let sending: HashSet<_> = begun.work.iter().map(|w| w.claimed.id).collect();
+            for due in dues.iter().filter(|d| !sending.contains(&d.delivery_id)) {
+                in_flight.count(due.tenant_id, due.channel_id, false);
+            }
+            for work in begun.work {
+                let sender = notify.clone();
+                in_flight.tasks.spawn(async move {
+                    let sent = sender.perform(&work).await;
+                    (work, sent)
+                });
+            }
+        }
+        if !full {
+            return Ok(next_due(notify).await);
+        }
+    }
+}
+
+/// When the queue's next unleased row falls due (capped by the poll interval by the caller).
+async fn next_due(notify: &Notify) -> Option<Instant> {
+    let next = queue::next_due(notify.db().pool()).await.ok().flatten()?;
+    let wait = (next - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
+    Some(Instant::now() + wait)
+}
+
+/// Records outcomes, one transaction per tenant. A failure is logged: the deliveries stay under
+/// their lease and are claimed again when it expires (at least once).
+async fn record(notify: &Notify, decided: Vec<(TenantId, Decided)>) {
+    let mut by_tenant: HashMap<TenantId, Vec<Decided>> = HashMap::new();
+    for (tenant, decided) in decided {
+        by_tenant.entry(tenant).or_default().push(decided);
+    }
+    for (tenant, decided) in by_tenant {
+        if let Err(e) = notify.finish(tenant, decided).await {
+            tracing::error!(%tenant, error = %e, "recording delivery outcomes failed");
+        }
+    }
+}
+
+/// A listener on the relay's wake-up channel; `None` while the database is unreachable (the poll
+/// interval then does the waking).
+async fn listen(notify: &Notify) -> Option<PgListener> {
+    let mut listener = PgListener::connect_with(notify.db().pool()).await.ok()?;
+    listener.listen(RELAY_CHANNEL).await.ok()?;
+    Some(listener)
+}
+
+/// Waits for a wake-up; `false` when the listener is gone (and pends forever without one).
+async fn recv(listener: &mut Option<PgListener>) -> bool {
+    match listener {
+        Some(listener) => listener.recv().await.is_ok(),
+        None => std::future::pending().await,
+    }
+}
