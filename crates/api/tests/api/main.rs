@@ -25,5 +25,6 @@ mod secrets;
 mod snapshots;
 mod system;
 mod tenants;
+mod throttle;
 mod users;
 mod ws;
