@@ -9,6 +9,7 @@ use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
 use notify::mail::MailSettings;
+use platform::Secret;
 use platform::config::{PlatformSettings, Source};
 use platform::outbound::Cidr;
 use std::collections::HashMap;
@@ -63,6 +64,8 @@ pub struct HttpSettings {
     pub connections: ConnectionSettings,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (`http.trusted_proxies`).
     pub trusted_proxies: TrustedProxies,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>` (`metrics.token`).
+    pub metrics_token: Option<Secret<String>>,
 }
 
 /// What one connection may hold (see `server`).
@@ -95,6 +98,9 @@ impl HttpSettings {
             ),
             https: true,
             connections: ConnectionSettings::read(src),
+            metrics_token: src
+                .optional_string("metrics.token", &["PALISADE_METRICS_TOKEN"])
+                .map(Secret::new),
             trusted_proxies: src.parsed(
                 "http.trusted_proxies",
                 &["PALISADE_HTTP_TRUSTED_PROXIES"],

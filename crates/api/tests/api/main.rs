@@ -26,5 +26,6 @@ mod snapshots;
 mod surface;
 mod system;
 mod tenants;
+mod throttle;
 mod users;
 mod ws;
