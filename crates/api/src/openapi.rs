@@ -40,6 +40,7 @@ use utoipa::{Modify, OpenApi};
         diffscan::model::InstallationId,
         diffscan::model::RepositoryId,
         diffscan::model::WebhookDeliveryId,
+        surface::model::AssetId,
     )),
     modifiers(&SecuritySchemes),
     tags(

@@ -16,6 +16,7 @@ use platform::mail::Mailer;
 use platform::server_secrets::SecretStore;
 use std::future::Future;
 use std::sync::Arc;
+use surface::Surface;
 
 /// The server secret audit rows and checkpoints are keyed with.
 pub const AUDIT_KEY: &str = "audit_chain_key";
@@ -29,6 +30,7 @@ pub struct Services {
     pub identity: Identity,
     pub notify: Notify,
     pub diffscan: Diffscan,
+    pub surface: Surface,
     /// The live feed's rooms (`/v1/ws`); its listener runs once `spawn_listeners` is called.
     pub feed: Hub,
 }
@@ -74,7 +76,8 @@ impl Services {
             },
             settings.diffscan.clone(),
         )?;
-        Ok(Services { db, secrets, identity, notify, diffscan, feed })
+        let surface = Surface::new(db.clone(), outbound.clone(), settings.surface.clone());
+        Ok(Services { db, secrets, identity, notify, surface, diffscan, feed })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.
@@ -95,6 +98,7 @@ impl Services {
             .cron("audit-checkpoints", "*/5 * * * *", &CheckpointJob::default())
             .expect("a valid schedule");
         let builder = identity::register_jobs(builder, &self.identity);
+        let builder = surface::register_jobs(builder, &self.surface);
         let builder = notify::register_jobs(builder, &self.notify);
         diffscan::register_jobs(builder, &self.diffscan)
     }

@@ -10,16 +10,19 @@ use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
 use notify::mail::MailSettings;
+use platform::Secret;
 use platform::config::{PlatformSettings, Source};
 use platform::outbound::Cidr;
 use std::collections::HashMap;
 use std::time::Duration;
+use surface::SurfaceSettings;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub platform: PlatformSettings,
     pub identity: IdentitySettings,
     pub notify: NotifySettings,
+    pub surface: SurfaceSettings,
     /// The installation's own mail (invitations, password resets); `None` without `[mail]`.
     pub mail: Option<MailSettings>,
     pub feed: FeedSettings,
@@ -37,6 +40,7 @@ impl Settings {
             platform: PlatformSettings::read(src),
             identity,
             notify,
+            surface: SurfaceSettings::read(src),
             mail: MailSettings::read(src),
             feed: FeedSettings::default(),
             diffscan: DiffscanSettings::read(src),
@@ -63,6 +67,8 @@ pub struct HttpSettings {
     pub connections: ConnectionSettings,
     /// Proxies whose `Forwarded`/`X-Forwarded-For` name the client (`http.trusted_proxies`).
     pub trusted_proxies: TrustedProxies,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>` (`metrics.token`).
+    pub metrics_token: Option<Secret<String>>,
 }
 
 /// What one connection may hold (see `server`).
@@ -95,6 +101,9 @@ impl HttpSettings {
             ),
             https: true,
             connections: ConnectionSettings::read(src),
+            metrics_token: src
+                .optional_string("metrics.token", &["PALISADE_METRICS_TOKEN"])
+                .map(Secret::new),
             trusted_proxies: src.parsed(
                 "http.trusted_proxies",
                 &["PALISADE_HTTP_TRUSTED_PROXIES"],

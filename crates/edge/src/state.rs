@@ -13,6 +13,7 @@ use notify::Notify;
 use notify::feed::Hub;
 use platform::Db;
 use std::sync::Arc;
+use surface::Surface;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -51,6 +52,12 @@ impl FromRef<AppState> for Notify {
 impl FromRef<AppState> for Diffscan {
     fn from_ref(state: &AppState) -> Diffscan {
         state.services.diffscan.clone()
+    }
+}
+
+impl FromRef<AppState> for Surface {
+    fn from_ref(state: &AppState) -> Surface {
+        state.services.surface.clone()
     }
 }
 

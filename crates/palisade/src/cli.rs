@@ -1,7 +1,8 @@
-//! The command line: `serve`, `worker`, `migrate`, `admin …` and `diffscan`, each with `--help`.
+//! The command line: `serve`, `worker`, `migrate`, `admin …`, `scan` and `diffscan`, each
+//! with `--help`.
 
 use crate::config::Config;
-use crate::{admin, database, diffscan, serve, worker};
+use crate::{admin, database, diffscan, scan, serve, worker};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,6 +40,10 @@ pub enum Command {
     /// Scan a diff for CI (no database): exit 0 pass, 1 fail, 2 error. `diffscan
     /// verify-artifact FILE` checks a signed result offline.
     Diffscan(diffscan::DiffscanArgs),
+    /// Scan targets' TCP ports (and TLS certificates) once, with no database: JSON Lines with
+    /// --json. Exit code 0 scanned, 1 nothing could be scanned, 2 bad arguments, 130
+    /// interrupted.
+    Scan(scan::ScanArgs),
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -56,5 +61,6 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Admin { command } => admin::run(command, &config).await,
         Command::Diffscan(args) => Ok(diffscan::run(&args)),
+        Command::Scan(args) => Ok(scan::run(args).await),
     }
 }

@@ -9,6 +9,7 @@ mod diffscan;
 mod keys;
 mod logging;
 mod redirect;
+mod scan;
 mod serve;
 mod settings;
 mod tls;
@@ -23,6 +24,10 @@ fn main() -> ExitCode {
     // A CI job runs diffscan without a server: no configuration, no logging setup, no runtime.
     if let cli::Command::Diffscan(args) = &cli.command {
         return diffscan::run(args);
+    }
+    // A one-shot scan needs no configuration, database or log setup.
+    if let cli::Command::Scan(args) = cli.command {
+        return scan::main(args);
     }
     let config = match settings::load(cli.config.as_deref()) {
         Ok(config) => config,

@@ -90,7 +90,7 @@ pub struct DatabaseConfig {
 
 impl DatabaseConfig {
     pub fn read(src: &mut Source<'_>) -> DatabaseConfig {
-        DatabaseConfig {
+        let config = DatabaseConfig {
             url: src
                 .optional_string("database.url", &["DATABASE_URL", "PALISADE_DATABASE_URL"])
                 .map(Secret::new),
@@ -111,7 +111,18 @@ impl DatabaseConfig {
                 &["PALISADE_DATABASE_SYSTEM_USER"],
                 "palisade",
             ),
+        };
+        let embedded_limit = crate::pg::EMBEDDED_MAX_CONNECTIONS - crate::pg::EMBEDDED_HEADROOM;
+        if config.url.is_none() && config.max_connections > embedded_limit {
+            let message = format!(
+                "is more than the embedded cluster allows ({embedded_limit}: its max_connections \
+                 is {} and {} are kept for listeners and administration)",
+                crate::pg::EMBEDDED_MAX_CONNECTIONS,
+                crate::pg::EMBEDDED_HEADROOM
+            );
+            src.error("database.max_connections", Origin::Both, &message);
         }
+        config
     }
 }
 

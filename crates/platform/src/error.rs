@@ -114,6 +114,15 @@ field_codes! {
     INVALID_IDEMPOTENCY_KEY,
     UNKNOWN_RULE,
     UNKNOWN_REFERENCE,
+    // Surface.
+    INVALID_DOMAIN,
+    INVALID_IP,
+    INVALID_CIDR,
+    CIDR_TOO_LARGE,
+    INVALID_PORTS,
+    INVALID_TAG,
+    INVALID_SCHEDULE,
+    INVALID_METHOD,
 }
 
 impl fmt::Display for FieldCode {

@@ -4,4 +4,5 @@
 pub mod diffscan;
 pub mod identity;
 pub mod notify;
+pub mod surface;
 pub mod system;

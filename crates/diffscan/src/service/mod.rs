@@ -19,8 +19,8 @@ mod run;
 pub mod scans;
 mod webhook;
 
-pub use retention::Purged;
 pub use results::{Envelope, SigningKeyInfo};
+pub use retention::Purged;
 pub use scans::{CreatedScan, ScanRequest};
 pub use webhook::{WebhookHeaders, WebhookOutcome};
 
@@ -32,9 +32,9 @@ use crate::settings::DiffscanSettings;
 use diffscan_engine::Signer;
 use engines::EngineCache;
 use notify::crypto::Keyring;
-use platform::server_secrets::SecretStore;
 use platform::config::Mode;
 use platform::outbound::OutboundPolicy;
+use platform::server_secrets::SecretStore;
 use platform::{Db, Secret};
 use std::fmt;
 use std::path::PathBuf;

@@ -3,8 +3,8 @@
 //! Sending the same requests again is harmless, so a retry simply starts over.
 
 use super::Diffscan;
-use super::run::Stop;
 use super::results::report_of;
+use super::run::Stop;
 use crate::error::DiffscanError;
 use crate::github::checks::{self, Completion};
 use crate::model::ScanId;

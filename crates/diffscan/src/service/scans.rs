@@ -58,7 +58,6 @@ pub struct CreatedScan {
 
 pub type Envelope = Vec<u8>;
 
-
 enum Source {
     Diff(Vec<u8>),
     Github { installation: InstallationId, repository: String, number: i32 },
@@ -143,7 +142,6 @@ pub(crate) fn requester(principal: &Principal) -> Requester {
         Actor::System => Requester { kind: "system".into(), id: None },
     }
 }
-
 
 impl Diffscan {
     /// Requests a scan (see the module documentation). With an `Idempotency-Key` that this

@@ -5,3 +5,4 @@
 mod diffscan;
 mod identity;
 mod notify;
+mod surface;

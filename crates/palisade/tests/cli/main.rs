@@ -10,4 +10,5 @@ mod config;
 mod diffscan;
 mod operator;
 mod process;
+mod scan;
 mod serve;

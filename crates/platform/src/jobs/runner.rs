@@ -204,7 +204,7 @@ impl JobRunnerBuilder {
     /// down or not migrated yet.
     pub fn spawn(self) -> JobRunner {
         let settings = Arc::new(self.settings);
-        tracing::info!(
+        tracing::debug!(
             jobs = ?settings.jobs,
             concurrency = settings.concurrency,
             "starting the job runner in the background"

@@ -69,8 +69,7 @@ async fn an_hmac_key_read_from_a_file_signs_results_that_only_it_verifies() {
 async fn the_generated_signing_key_is_made_once_and_shared_by_every_process() {
     let app = TestApp::spawn().await;
     let first = app.services.diffscan.signer().await.unwrap().key_id().to_string();
-    let settings = edge::Settings::defaults();
-    let other = edge::Services::build(&settings, app.db.app.clone()).await.unwrap();
+    let other = edge::Services::build(&app.settings, app.db.app.clone()).await.unwrap();
     assert_eq!(other.diffscan.signer().await.unwrap().key_id(), first);
     let sealed: Vec<u8> = sqlx::query_scalar(
         "select seed_ciphertext from diffscan_signing_keys where name = 'ed25519'",

@@ -9,6 +9,12 @@ use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use testapp::{Member, TestApp};
 
+mod diffscan;
+mod surface;
+
+use diffscan::{diffscan_objects_of, diffscan_objects_unchanged};
+use surface::{surface_objects_of, surface_objects_unchanged};
+
 /// How each id-taking route is exercised: the object of tenant A it is asked about, and the
 /// body sent (if any).
 #[derive(Clone, Copy, Debug)]
@@ -24,7 +30,7 @@ enum Object {
     /// A pending invitation of tenant A.
     InvitationOfA,
     /// A diffscan scan of tenant A (and its findings, artifact, views and raw diff).
-    ScanOfA,
+    DiffscanOfA,
     /// A diffscan policy of tenant A.
     PolicyOfA,
     /// A diffscan exception of tenant A.
@@ -42,6 +48,14 @@ enum Object {
     /// Tenant A's installation's webhook, called by B's member: public, so the answer is 401
     /// (B cannot sign with A's secret), and nothing is recorded.
     WebhookOfA,
+    /// A monitored asset of tenant A.
+    AssetOfA,
+    /// A queued scan of tenant A's asset.
+    ScanOfA,
+    /// A snapshot of tenant A's asset.
+    SnapshotOfA,
+    /// A change event of tenant A's asset.
+    ChangeOfA,
     /// Not tenant-owned: tenants are global rows only global administrators reach
     /// (`TENANTS_MANAGE`); a tenant administrator of B is refused with 403 before any lookup.
     GlobalTenant,
@@ -60,13 +74,13 @@ const TABLE: &[(&str, &str, Object, Option<&str>)] = &[
     ("POST", "/v1/channels/{id}/test", Object::ChannelOfA, None),
     ("POST", "/v1/deliveries/{id}/retry", Object::DeliveryOfA, None),
     ("DELETE", "/v1/invitations/{id}", Object::InvitationOfA, None),
-    ("GET", "/v1/diffscans/{id}", Object::ScanOfA, None),
-    ("GET", "/v1/diffscans/{id}/findings", Object::ScanOfA, None),
-    ("GET", "/v1/diffscans/{id}/artifact", Object::ScanOfA, None),
-    ("GET", "/v1/diffscans/{id}/report.html", Object::ScanOfA, None),
-    ("GET", "/v1/diffscans/{id}/report.sarif", Object::ScanOfA, None),
-    ("GET", "/v1/diffscans/{id}/diff", Object::ScanOfA, None),
-    ("DELETE", "/v1/diffscans/{id}/diff", Object::ScanOfA, None),
+    ("GET", "/v1/diffscans/{id}", Object::DiffscanOfA, None),
+    ("GET", "/v1/diffscans/{id}/findings", Object::DiffscanOfA, None),
+    ("GET", "/v1/diffscans/{id}/artifact", Object::DiffscanOfA, None),
+    ("GET", "/v1/diffscans/{id}/report.html", Object::DiffscanOfA, None),
+    ("GET", "/v1/diffscans/{id}/report.sarif", Object::DiffscanOfA, None),
+    ("GET", "/v1/diffscans/{id}/diff", Object::DiffscanOfA, None),
+    ("DELETE", "/v1/diffscans/{id}/diff", Object::DiffscanOfA, None),
     ("GET", "/v1/diffscan/policies/{id}", Object::PolicyOfA, None),
     ("PATCH", "/v1/diffscan/policies/{id}", Object::PolicyOfA, Some(r#"{"name": "Stolen"}"#)),
     ("DELETE", "/v1/diffscan/policies/{id}", Object::PolicyOfA, None),
@@ -116,6 +130,21 @@ const TABLE: &[(&str, &str, Object, Option<&str>)] = &[
         Object::WebhookOfA,
         Some(r#"{"action": "opened"}"#),
     ),
+    ("GET", "/v1/assets/{id}", Object::AssetOfA, None),
+    ("PATCH", "/v1/assets/{id}", Object::AssetOfA, Some(r#"{"ports": "1-65535"}"#)),
+    ("DELETE", "/v1/assets/{id}", Object::AssetOfA, None),
+    ("POST", "/v1/assets/{id}/authorize", Object::AssetOfA, None),
+    ("POST", "/v1/assets/{id}/verify", Object::AssetOfA, Some(r#"{}"#)),
+    ("POST", "/v1/assets/{id}/attest", Object::AssetOfA, Some(r#"{"reason": "mine now"}"#)),
+    ("POST", "/v1/assets/{id}/baseline", Object::AssetOfA, None),
+    ("POST", "/v1/assets/{id}/scans", Object::AssetOfA, None),
+    ("GET", "/v1/assets/{id}/scans", Object::AssetOfA, None),
+    ("GET", "/v1/assets/{id}/snapshots", Object::AssetOfA, None),
+    ("GET", "/v1/scans/{id}", Object::ScanOfA, None),
+    ("POST", "/v1/scans/{id}/cancel", Object::ScanOfA, None),
+    ("GET", "/v1/snapshots/{id}", Object::SnapshotOfA, None),
+    ("GET", "/v1/changes/{id}", Object::ChangeOfA, None),
+    ("POST", "/v1/changes/{id}/ack", Object::ChangeOfA, None),
     ("GET", "/v1/tenants/{id}", Object::GlobalTenant, None),
     ("PATCH", "/v1/tenants/{id}", Object::GlobalTenant, Some(r#"{"name": "Stolen"}"#)),
     ("POST", "/v1/tenants/{id}/suspend", Object::GlobalTenant, None),
@@ -179,6 +208,7 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
         .json()
         .await
         .unwrap();
+    let surface = surface_objects_of(&app, &owner_a).await;
     // Dead, so that tenant A itself could retry it: B must still get 404, not 202.
     sqlx::query("update deliveries set status = 'dead' where id = $1::uuid")
         .bind(test["delivery_id"].as_str().unwrap())
@@ -194,7 +224,7 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
             Object::ChannelOfA => (channel_id.clone(), 404),
             Object::DeliveryOfA => (test["delivery_id"].as_str().unwrap().to_string(), 404),
             Object::InvitationOfA => (invitation["id"].as_str().unwrap().to_string(), 404),
-            Object::ScanOfA => (diffscan.scan.clone(), 404),
+            Object::DiffscanOfA => (diffscan.scan.clone(), 404),
             Object::PolicyOfA => (diffscan.policy.clone(), 404),
             Object::ExceptionOfA => (diffscan.exception.clone(), 404),
             Object::BaselineOfA => (diffscan.baseline.clone(), 404),
@@ -203,6 +233,10 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
             Object::RepositoryOfA => (diffscan.repository.clone(), 404),
             Object::WebhookDeliveryOfA => (diffscan.delivery.clone(), 404),
             Object::WebhookOfA => (diffscan.installation.clone(), 401),
+            Object::AssetOfA => (surface.asset.clone(), 404),
+            Object::ScanOfA => (surface.scan.clone(), 404),
+            Object::SnapshotOfA => (surface.snapshot.clone(), 404),
+            Object::ChangeOfA => (surface.change.clone(), 404),
             Object::GlobalTenant => (a.to_string(), 403),
         };
         let url = app.url(&path.replace("{id}", &id));
@@ -228,129 +262,5 @@ async fn tenant_b_asking_for_tenant_as_objects_gets_404_everywhere() {
         app.get_as(&owner_a.token, "/v1/invitations").await.json().await.unwrap();
     assert_eq!(invitations["items"][0]["status"], "pending");
     diffscan_objects_unchanged(&app, &owner_a.token, &diffscan).await;
-}
-
-/// One diffscan object of each kind, made by tenant A through the API.
-struct DiffscanObjects {
-    scan: String,
-    policy: String,
-    exception: String,
-    baseline: String,
-    rule_pack: String,
-    installation: String,
-    repository: String,
-    delivery: String,
-}
-
-async fn diffscan_objects_of(app: &TestApp, token: &str) -> DiffscanObjects {
-    let id = |value: Value| value["id"].as_str().unwrap().to_string();
-    let created = |path: &'static str, body: Value| async move {
-        let response = app.post_as(token, path, &body).await;
-        assert_eq!(response.status(), 201, "{path}");
-        response.json::<Value>().await.unwrap()
-    };
-    let scan = app.post_as(token, "/v1/diffscans", &json!({"diff": "diff --git a/a b/a\n"})).await;
-    assert_eq!(scan.status(), 202);
-    let scan = id(scan.json().await.unwrap());
-    let policy =
-        id(created("/v1/diffscan/policies", json!({"name": "a-policy", "policy": {}})).await);
-    let exception = id(created(
-        "/v1/diffscan/exceptions",
-        json!({"rule": "secrets.jwt", "path": "tests/**", "expires": "2999-01-01", "reason": "fixtures of tenant a"}),
-    )
-    .await);
-    let baseline = id(created("/v1/diffscan/baselines", json!({"name": "a-baseline"})).await);
-    let pack = "name: a-pack\nversion: 1\ndescription: Tenant A's rules.\nrules:\n  - id: secrets.tenant-a-token\n    family: secrets\n    severity: high\n    confidence: high\n    title: Tenant A token\n    description: A token of tenant A.\n    remediation: Revoke it.\n    pattern: '\\btenanta_[a-z0-9]{24}\\b'\n    keywords: [tenanta_]\n    examples:\n      positive: [\"t = 'tenanta_abcdefghijklmnopqrstuvwx'\"]\n      negative: [\"t = env('TENANT_A')\"]\n";
-    let rule_pack = id(created("/v1/diffscan/rule-packs", json!({"source": pack})).await);
-    let installation = created(
-        "/v1/diffscan/github/installations",
-        json!({"name": "a-github", "api_url": "http://127.0.0.1:9", "token": "ghp_tenant_a"}),
-    )
-    .await;
-    let secret = installation["webhook_secret"].as_str().unwrap().to_string();
-    let installation = id(installation);
-    let repository = app
-        .post_as(
-            token,
-            &format!("/v1/diffscan/github/installations/{installation}/repositories"),
-            &json!({"full_name": "a/repo"}),
-        )
-        .await;
-    assert_eq!(repository.status(), 201);
-    let repository = id(repository.json().await.unwrap());
-    let body = br#"{"zen": "Anything added dilutes everything else."}"#;
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(body);
-    let signature: String =
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    let delivered: Value = app
-        .client
-        .post(app.url(&format!("/v1/diffscan/github/webhook/{installation}")))
-        .header("content-type", "application/json")
-        .header("x-github-event", "ping")
-        .header("x-github-delivery", "a-delivery")
-        .header("x-hub-signature-256", format!("sha256={signature}"))
-        .body(body.to_vec())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let delivery = delivered["delivery_id"].as_str().unwrap().to_string();
-    DiffscanObjects {
-        scan,
-        policy,
-        exception,
-        baseline,
-        rule_pack,
-        installation,
-        repository,
-        delivery,
-    }
-}
-
-/// Tenant A's diffscan objects are all still there, unchanged.
-async fn diffscan_objects_unchanged(app: &TestApp, token: &str, objects: &DiffscanObjects) {
-    let get = |path: String| async move {
-        let response = app.get_as(token, &path).await;
-        assert_eq!(response.status(), 200, "{path}");
-        response.json::<Value>().await.unwrap()
-    };
-    let scan = get(format!("/v1/diffscans/{}", objects.scan)).await;
-    assert_eq!(scan["diff"]["stored"], true);
-    assert_eq!(get(format!("/v1/diffscan/policies/{}", objects.policy)).await["name"], "a-policy");
-    assert_eq!(
-        get(format!("/v1/diffscan/exceptions/{}", objects.exception)).await["reason"],
-        "fixtures of tenant a"
-    );
-    assert_eq!(
-        get(format!("/v1/diffscan/baselines/{}", objects.baseline)).await["name"],
-        "a-baseline"
-    );
-    assert_eq!(
-        get(format!("/v1/diffscan/rule-packs/{}", objects.rule_pack)).await["enabled"],
-        true
-    );
-    assert_eq!(
-        get(format!("/v1/diffscan/github/installations/{}", objects.installation)).await["name"],
-        "a-github"
-    );
-    assert_eq!(
-        get(format!("/v1/diffscan/github/repositories/{}", objects.repository)).await["enabled"],
-        true
-    );
-    let repositories =
-        get(format!("/v1/diffscan/github/installations/{}/repositories", objects.installation))
-            .await;
-    assert_eq!(repositories["items"].as_array().unwrap().len(), 1);
-    let delivery = get(format!("/v1/diffscan/github/deliveries/{}", objects.delivery)).await;
-    assert_eq!(delivery["status"], "ignored");
-    let deliveries = get("/v1/diffscan/github/deliveries".to_string()).await;
-    assert_eq!(
-        deliveries["items"].as_array().unwrap().len(),
-        1,
-        "B's webhook call recorded nothing"
-    );
+    surface_objects_unchanged(&app, &owner_a, &intruder, &surface).await;
 }
