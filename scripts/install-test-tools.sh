@@ -2,12 +2,15 @@
 # Installs the independent test peers the test suite runs against the API, into
 # target/test-tools (idempotent: nothing is fetched when the pinned versions are there):
 #   * schemathesis, the OpenAPI fuzzer (PyPI), used by the api crate's `fuzz` test;
-#   * curl (Debian), the HTTP/2 client the api crate's `connections` tests drive.
+#   * curl (Debian), the HTTP/2 client the api crate's `connections` tests drive;
+#   * moto's S3-compatible server (PyPI, `moto[server]`), the peer of diffscan's S3 object
+#     store test (run on loopback with signature checking on).
 # They are test tools only, never part of the product.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
+MOTO_VERSION=5.2.5
 tools=target/test-tools
 venv="$tools/venv"
 
@@ -16,7 +19,9 @@ if ! command -v curl >/dev/null; then
 fi
 
 if [ -x "$venv/bin/schemathesis" ] \
-  && "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then
+  && "$venv/bin/schemathesis" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION" \
+  && [ -x "$venv/bin/moto_server" ] \
+  && "$venv/bin/pip" show moto 2>/dev/null | grep -q "^Version: $MOTO_VERSION$"; then
   exit 0
 fi
 mkdir -p "$tools"
@@ -28,5 +33,7 @@ if [ ! -x "$venv/bin/pip" ]; then
     rm -rf "$venv" && python3 -m venv "$venv"
   }
 fi
-"$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+"$venv/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION" \
+  "moto[server]==$MOTO_VERSION"
 "$venv/bin/schemathesis" --version
+"$venv/bin/moto_server" --help >/dev/null

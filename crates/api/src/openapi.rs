@@ -38,11 +38,22 @@ use utoipa::{Modify, OpenApi};
         alerts::model::CorrelationRuleId,
         alerts::model::CorrelationGroupId,
         alerts::model::BulkJobId,
+        diffscan::model::ScanId,
+        diffscan::model::PolicyId,
+        diffscan::model::ExceptionId,
+        diffscan::model::BaselineId,
+        diffscan::model::RulePackId,
+        diffscan::model::InstallationId,
+        diffscan::model::RepositoryId,
+        diffscan::model::WebhookDeliveryId,
+        surface::model::AssetId,
     )),
     modifiers(&SecuritySchemes),
     tags(
         (name = "system", description = "Liveness, readiness and metrics"),
         (name = "auth", description = "Login, tokens, sessions and registration"),
+        (name = "diffscan", description = "Code-diff verification and injection scan: scans, \
+                                          policies, exceptions, baselines, rule packs, GitHub"),
     ),
 )]
 pub struct ApiDoc;

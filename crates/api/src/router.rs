@@ -16,6 +16,8 @@ pub fn api_parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(routes::identity::routes())
         .merge(routes::notify::routes())
         .merge(routes::alerts::routes())
+        .merge(routes::diffscan::routes())
+        .merge(routes::surface::routes())
         .split_for_parts();
     problems_everywhere(&mut openapi);
     (router, openapi)

@@ -65,6 +65,11 @@ impl Metrics {
         Self { registry, requests, latency, pool_size, pool_idle }
     }
 
+    /// The registry, for a capability to add its own metrics while the state is built.
+    pub fn registry_mut(&mut self) -> &mut Registry {
+        &mut self.registry
+    }
+
     pub fn observe(&self, labels: RequestLabels, seconds: f64) {
         self.latency.get_or_create(&labels).observe(seconds);
         self.requests.get_or_create(&labels).inc();

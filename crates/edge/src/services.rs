@@ -5,6 +5,7 @@
 
 use crate::settings::Settings;
 use alerts::Alerts;
+use diffscan::Diffscan;
 use identity::Identity;
 use notify::Notify;
 use notify::feed::Hub;
@@ -16,6 +17,7 @@ use platform::mail::Mailer;
 use platform::server_secrets::SecretStore;
 use std::future::Future;
 use std::sync::Arc;
+use surface::Surface;
 
 /// The server secret audit rows and checkpoints are keyed with.
 pub const AUDIT_KEY: &str = "audit_chain_key";
@@ -28,6 +30,8 @@ pub struct Services {
     pub secrets: SecretStore,
     pub identity: Identity,
     pub notify: Notify,
+    pub diffscan: Diffscan,
+    pub surface: Surface,
     /// The live feed's rooms (`/v1/ws`); its listener runs once `spawn_listeners` is called.
     pub feed: Hub,
     pub alerts: Alerts,
@@ -62,7 +66,21 @@ impl Services {
         );
         let feed = Hub::new(db.clone(), settings.feed.clone());
         let alerts = Alerts::new(db.clone(), notify.clone(), settings.alerts.clone());
-        Ok(Services { db, secrets, identity, notify, feed, alerts })
+        let diffscan = Diffscan::new(
+            diffscan::service::Environment {
+                db: db.clone(),
+                secrets: secrets.clone(),
+                outbound: outbound.clone(),
+                data_dir: settings.platform.data_dir.clone(),
+                mode: settings.platform.mode,
+                public_url: settings.notify.public_url.clone(),
+                encryption_key: settings.notify.encryption_key.clone(),
+                encryption_key_id: settings.notify.encryption_key_id.clone(),
+            },
+            settings.diffscan.clone(),
+        )?;
+        let surface = Surface::new(db.clone(), outbound.clone(), settings.surface.clone());
+        Ok(Services { db, secrets, identity, notify, surface, diffscan, alerts, feed })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.
@@ -83,14 +101,17 @@ impl Services {
             .cron("audit-checkpoints", "*/5 * * * *", &CheckpointJob::default())
             .expect("a valid schedule");
         let builder = identity::register_jobs(builder, &self.identity);
+        let builder = surface::register_jobs(builder, &self.surface);
         let builder = notify::register_jobs(builder, &self.notify);
+        let builder = diffscan::register_jobs(builder, &self.diffscan);
         alerts::register_jobs(builder, &self.alerts)
     }
 
-    /// Starts the listeners of a serving process: identity's cache invalidation and the live
-    /// feed, which stops when `shutdown` completes.
+    /// Starts the listeners of a serving process: identity's cache invalidation, the live feed
+    /// (which stops when `shutdown` completes) and diffscan's queue-depth sampler.
     pub fn spawn_listeners(&self, shutdown: impl Future<Output = ()> + Send + 'static) {
         tokio::spawn(self.identity.clone().listen_for_changes());
         tokio::spawn(self.feed.clone().run(shutdown));
+        self.diffscan.spawn_metrics_sampler();
     }
 }

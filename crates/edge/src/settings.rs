@@ -1,29 +1,34 @@
 //! The settings of everything `Services` and the edge run, each section read by the crate that
 //! owns it: platform (data dir, database, jobs, outbound), identity, notify, the HTTP edge and
 //! its rate limits. The binary adds its own (listeners, TLS, logs) and reports every bad value at
-//! once; tests start from `Settings::defaults()` and adjust.
+//! once; tests start from `Settings::defaults()` and adjust. Diffscan reads `[diffscan]`.
 
 use crate::middleware::client_addr::TrustedProxies;
 use crate::rate_limit::RateLimits;
 use alerts::AlertsSettings;
+use diffscan::DiffscanSettings;
 use identity::IdentitySettings;
 use notify::NotifySettings;
 use notify::feed::FeedSettings;
 use notify::mail::MailSettings;
+use platform::Secret;
 use platform::config::{PlatformSettings, Source};
 use platform::outbound::Cidr;
 use std::collections::HashMap;
 use std::time::Duration;
+use surface::SurfaceSettings;
 
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub platform: PlatformSettings,
     pub identity: IdentitySettings,
     pub notify: NotifySettings,
+    pub surface: SurfaceSettings,
     /// The installation's own mail (invitations, password resets); `None` without `[mail]`.
     pub mail: Option<MailSettings>,
     pub feed: FeedSettings,
     pub alerts: AlertsSettings,
+    pub diffscan: DiffscanSettings,
     pub http: HttpSettings,
     pub limits: RateLimits,
 }
@@ -37,9 +42,11 @@ impl Settings {
             platform: PlatformSettings::read(src),
             identity,
             notify,
+            surface: SurfaceSettings::read(src),
             mail: MailSettings::read(src),
             feed: FeedSettings::default(),
             alerts: AlertsSettings::read(src),
+            diffscan: DiffscanSettings::read(src),
             http: HttpSettings::read(src),
             limits: RateLimits::read(src),
         }
@@ -66,6 +73,8 @@ pub struct HttpSettings {
     /// Paths (prefixes) allowed a larger body than `body_limit_bytes`, and their limit: set by
     /// the router that serves them (the alert ingestion routes take 10 MiB).
     pub route_body_limits: Vec<(String, usize)>,
+    /// When set, `/metrics` answers only `Authorization: Bearer <token>` (`metrics.token`).
+    pub metrics_token: Option<Secret<String>>,
 }
 
 /// What one connection may hold (see `server`).
@@ -98,6 +107,9 @@ impl HttpSettings {
             ),
             https: true,
             connections: ConnectionSettings::read(src),
+            metrics_token: src
+                .optional_string("metrics.token", &["PALISADE_METRICS_TOKEN"])
+                .map(Secret::new),
             trusted_proxies: src.parsed(
                 "http.trusted_proxies",
                 &["PALISADE_HTTP_TRUSTED_PROXIES"],

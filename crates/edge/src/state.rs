@@ -8,11 +8,13 @@ use crate::services::Services;
 use crate::settings::HttpSettings;
 use alerts::Alerts;
 use axum::extract::FromRef;
+use diffscan::Diffscan;
 use identity::Identity;
 use notify::Notify;
 use notify::feed::Hub;
 use platform::Db;
 use std::sync::Arc;
+use surface::Surface;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -24,12 +26,9 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(services: Services, http: HttpSettings, limits: RateLimits) -> Self {
-        Self {
-            services,
-            limiter: RateLimiter::new(limits),
-            http,
-            metrics: Arc::new(Metrics::new()),
-        }
+        let mut metrics = Metrics::new();
+        services.diffscan.metrics().register(metrics.registry_mut());
+        Self { services, limiter: RateLimiter::new(limits), http, metrics: Arc::new(metrics) }
     }
 }
 
@@ -54,6 +53,18 @@ impl FromRef<AppState> for Notify {
 impl FromRef<AppState> for Alerts {
     fn from_ref(state: &AppState) -> Alerts {
         state.services.alerts.clone()
+    }
+}
+
+impl FromRef<AppState> for Diffscan {
+    fn from_ref(state: &AppState) -> Diffscan {
+        state.services.diffscan.clone()
+    }
+}
+
+impl FromRef<AppState> for Surface {
+    fn from_ref(state: &AppState) -> Surface {
+        state.services.surface.clone()
     }
 }
 

@@ -1,7 +1,8 @@
-//! The command line: `serve`, `worker`, `migrate`, `admin …` and `sigma test`, each with `--help`.
+//! The command line: `serve`, `worker`, `migrate`, `admin …`, `scan`, `diffscan` and `sigma
+//! test`, each with `--help`.
 
 use crate::config::Config;
-use crate::{admin, database, serve, sigma, worker};
+use crate::{admin, database, diffscan, scan, serve, sigma, worker};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +42,13 @@ pub enum Command {
         #[command(subcommand)]
         command: sigma::SigmaCommand,
     },
+    /// Scan a diff for CI (no database): exit 0 pass, 1 fail, 2 error. `diffscan
+    /// verify-artifact FILE` checks a signed result offline.
+    Diffscan(diffscan::DiffscanArgs),
+    /// Scan targets' TCP ports (and TLS certificates) once, with no database: JSON Lines with
+    /// --json. Exit code 0 scanned, 1 nothing could be scanned, 2 bad arguments, 130
+    /// interrupted.
+    Scan(scan::ScanArgs),
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
@@ -58,5 +66,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         }
         Command::Admin { command } => admin::run(command, &config).await,
         Command::Sigma { command } => Ok(sigma::run(&command)),
+        Command::Diffscan(args) => Ok(diffscan::run(&args)),
+        Command::Scan(args) => Ok(scan::run(args).await),
     }
 }

@@ -38,14 +38,17 @@ pub struct TlsConfig {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
+    /// Text on a terminal, JSON otherwise (a service manager, a pipe, a file).
+    Auto,
     Json,
-    Pretty,
+    Text,
 }
 
 #[derive(Clone, Debug)]
 pub struct LogConfig {
-    /// A `tracing` filter directive such as `info` or `palisade=debug,info`.
-    pub filter: String,
+    /// A `tracing` filter directive such as `info` or `palisade=debug,info`; when none is
+    /// configured, `logging::DEFAULT_FILTER` (ours at info, libraries' start-up chatter hidden).
+    pub filter: Option<String>,
     pub format: LogFormat,
 }
 
@@ -107,16 +110,23 @@ impl TlsConfig {
 
 impl LogConfig {
     fn read(src: &mut Source<'_>) -> LogConfig {
+        let filter = src.parsed("log.filter", &["PALISADE_LOG", "RUST_LOG"], None, |text| {
+            match tracing_subscriber::EnvFilter::try_new(text) {
+                Ok(_) => Ok(Some(text.to_string())),
+                Err(e) => Err(format!("is not a log filter: {e}")),
+            }
+        });
         LogConfig {
-            filter: src.string("log.filter", &["PALISADE_LOG", "RUST_LOG"], "info"),
+            filter,
             format: src.parsed(
                 "log.format",
                 &["PALISADE_LOG_FORMAT"],
-                LogFormat::Json,
+                LogFormat::Auto,
                 |s| match s {
+                    "auto" => Ok(LogFormat::Auto),
                     "json" => Ok(LogFormat::Json),
-                    "pretty" => Ok(LogFormat::Pretty),
-                    _ => Err("is not a log format (json or pretty)".into()),
+                    "text" | "pretty" => Ok(LogFormat::Text),
+                    _ => Err("is not a log format (auto, json or text)".into()),
                 },
             ),
         }

@@ -5,9 +5,11 @@ mod admin;
 mod cli;
 mod config;
 mod database;
+mod diffscan;
 mod keys;
 mod logging;
 mod redirect;
+mod scan;
 mod serve;
 mod settings;
 mod sigma;
@@ -23,6 +25,14 @@ fn main() -> ExitCode {
     // Testing a rule needs neither configuration nor a database.
     if let cli::Command::Sigma { command } = &cli.command {
         return sigma::run(command);
+    }
+    // A CI job runs diffscan without a server: no configuration, no logging setup, no runtime.
+    if let cli::Command::Diffscan(args) = &cli.command {
+        return diffscan::run(args);
+    }
+    // A one-shot scan needs no configuration, database or log setup.
+    if let cli::Command::Scan(args) = cli.command {
+        return scan::main(args);
     }
     let config = match settings::load(cli.config.as_deref()) {
         Ok(config) => config,

@@ -66,7 +66,11 @@ async fn serve(config: &Config, services: Services) -> anyhow::Result<()> {
 
     let server = Server::new(api::router(state), connections);
     let server = if https {
-        tracing::info!(addr = %config.listen, "serving HTTPS");
+        tracing::info!(
+            addr = %config.listen,
+            "serving HTTPS: the API at {}/v1 (its document at /v1/openapi.json)",
+            config.app.notify.public_url.trim_end_matches('/')
+        );
         server.with_tls(tls::server_config(config)?)
     } else {
         tracing::warn!(

@@ -28,8 +28,35 @@ pub struct PlatformSettings {
     pub jobs: JobsConfig,
     /// Outbound connections (webhooks, Slack, SMTP, scans, connectors).
     pub outbound: OutboundPolicy,
+    /// Production (the default) refuses what only makes sense on a developer's machine, such as
+    /// signing results with a public development key.
+    pub mode: Mode,
     /// The master key that wraps the data keys kept in the database.
     pub encryption: crate::keys::EncryptionSettings,
+}
+
+/// What kind of installation this is (`mode`, `PALISADE_MODE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Production,
+    Development,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Production => "production",
+            Mode::Development => "development",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Mode, String> {
+        match text.to_ascii_lowercase().as_str() {
+            "production" => Ok(Mode::Production),
+            "development" => Ok(Mode::Development),
+            _ => Err("is not a mode (production or development)".into()),
+        }
+    }
 }
 
 impl PlatformSettings {
@@ -42,6 +69,7 @@ impl PlatformSettings {
             jobs: JobsConfig::read(src),
             outbound: src
                 .outbound_policy("outbound.allow_cidrs", &["PALISADE_OUTBOUND_ALLOW_CIDRS"]),
+            mode: src.parsed("mode", &["PALISADE_MODE"], Mode::Production, Mode::parse),
             encryption,
         }
     }
@@ -62,7 +90,7 @@ pub struct DatabaseConfig {
 
 impl DatabaseConfig {
     pub fn read(src: &mut Source<'_>) -> DatabaseConfig {
-        DatabaseConfig {
+        let config = DatabaseConfig {
             url: src
                 .optional_string("database.url", &["DATABASE_URL", "PALISADE_DATABASE_URL"])
                 .map(Secret::new),
@@ -83,7 +111,18 @@ impl DatabaseConfig {
                 &["PALISADE_DATABASE_SYSTEM_USER"],
                 "palisade",
             ),
+        };
+        let embedded_limit = crate::pg::EMBEDDED_MAX_CONNECTIONS - crate::pg::EMBEDDED_HEADROOM;
+        if config.url.is_none() && config.max_connections > embedded_limit {
+            let message = format!(
+                "is more than the embedded cluster allows ({embedded_limit}: its max_connections \
+                 is {} and {} are kept for listeners and administration)",
+                crate::pg::EMBEDDED_MAX_CONNECTIONS,
+                crate::pg::EMBEDDED_HEADROOM
+            );
+            src.error("database.max_connections", Origin::Both, &message);
         }
+        config
     }
 }
 

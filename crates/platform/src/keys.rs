@@ -227,20 +227,24 @@ fn read_or_create_key_file(path: &Path) -> anyhow::Result<MasterKey> {
 }
 
 /// Writes a key file with mode 0600; refuses to overwrite one (two processes starting at once
-/// keep the first key).
+/// keep the first key). The file appears whole or not at all: it is written under a private
+/// name and linked into place, so a concurrent reader never sees it half-written.
 pub fn write_key_file(path: &Path, text: &Secret<String>) -> anyhow::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating {}", parent.display()))?;
-    }
-    let file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path);
-    let mut file = match file {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(e).with_context(|| format!("creating {}", path.display())),
-    };
-    file.write_all(text.expose().as_bytes())?;
-    file.sync_all().with_context(|| format!("writing {}", path.display()))
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let staged = parent.join(format!(".master-key-{}", uuid::Uuid::new_v4().simple()));
+    let written = (|| -> std::io::Result<()> {
+        let mut file =
+            std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&staged)?;
+        file.write_all(text.expose().as_bytes())?;
+        file.sync_all()
+    })();
+    let linked = written.and_then(|()| match std::fs::hard_link(&staged, path) {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        other => other,
+    });
+    let _ = std::fs::remove_file(&staged);
+    linked.with_context(|| format!("creating {}", path.display()))
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub db: TestDb,
     /// The services the server runs (the same values the handlers use).
     pub services: Services,
+    /// The settings it was built with (its master key among them).
+    pub settings: Settings,
     pub state: AppState,
     /// The router the server serves, to serve it again (over TLS, say).
     pub router: axum::Router,
@@ -52,7 +54,8 @@ impl TlsEndpoint {
 
 /// The production defaults, changed only where a test needs speed or reach: a fast password
 /// hash, no rate limits, loopback allowed for outbound connections (so that receivers a test
-/// starts are reachable; production denies it), a 50 ms retry backoff.
+/// starts are reachable; production denies it), a 50 ms retry backoff, and diffscan's raw
+/// diffs in a directory of their own under the system's temporary directory.
 pub fn test_settings() -> Settings {
     let mut settings = Settings::defaults();
     settings.identity.hash_cost = HashCost::Fast;
@@ -64,6 +67,13 @@ pub fn test_settings() -> Settings {
     settings.notify.public_url = "https://palisade.test".into();
     settings.identity.public_url = "https://palisade.test".into();
     settings.notify.backoff_base = Duration::from_millis(50);
+    let objects = std::env::temp_dir().join(format!("palisade-test-{}", uuid::Uuid::new_v4()));
+    settings.diffscan.objects =
+        diffscan::settings::ObjectStoreSettings::Filesystem { root: Some(objects) };
+    // Surface asks no real DNS server in tests: a test that needs DNS starts its own and points
+    // this at it. Port 9 on loopback refuses at once.
+    settings.surface.nameservers = vec![SocketAddr::from(([127, 0, 0, 1], 9))];
+    settings.surface.dns_timeout = Duration::from_secs(1);
     // A master key of the test's own, so that no key file is written beside the sources.
     settings.platform.encryption.master_key = Some(Secret::new(random_key()));
     settings
@@ -94,7 +104,7 @@ impl TestApp {
             .await
             .expect("bootstrap the administrator");
         services.spawn_listeners(std::future::pending());
-        let state = AppState::new(services.clone(), settings.http.clone(), settings.limits);
+        let state = AppState::new(services.clone(), settings.http.clone(), settings.limits.clone());
         let router = api::router(state.clone());
         let connections = settings.http.connections.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
@@ -105,7 +115,7 @@ impl TestApp {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("build the test client");
-        TestApp { address, client, db, services, state, router, connections }
+        TestApp { address, client, db, services, settings, state, router, connections }
     }
 
     /// Serves the application over TLS too, on another loopback port, the way `palisade serve`

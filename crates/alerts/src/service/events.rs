@@ -92,5 +92,6 @@ pub async fn updated(
     }
     let event =
         Event { kind: ALERT_UPDATED, severity: outbox_severity(severity), subject, payload };
-    outbox::emit(tx, &event).await.map(|_| ())
+    outbox::emit(tx, &event).await?;
+    Ok(())
 }

@@ -2,6 +2,8 @@
 //! capability exposing `routes()`.
 
 pub mod alerts;
+pub mod diffscan;
 pub mod identity;
 pub mod notify;
+pub mod surface;
 pub mod system;

@@ -30,6 +30,9 @@ const PUBLIC: &[&str] = &[
     "POST /v1/alerts/ingest/sentinel",
     "POST /v1/alerts/ingest/splunk",
     "POST /v1/alerts/ingest/wazuh",
+    // GitHub's webhook deliveries: the installation's webhook secret (X-Hub-Signature-256 over
+    // the raw body) is the credential.
+    "POST /v1/diffscan/github/webhook/{id}",
 ];
 
 /// Every operation of the router, with the access it declares (`None` when it declares none).

@@ -92,6 +92,9 @@ fn every_route_declares_a_known_rate_tier_and_credential_checks_are_in_the_auth_
             | "POST /v1/invitations/accept" => "auth",
             "GET /healthz" | "GET /readyz" | "GET /metrics" => "unmetered",
             "POST /v1/alerts/bulk" | "POST /v1/alerts/bulk-jobs" => "bulk",
+            "POST /v1/diffscans" => "expensive",
+            // They reach out to the network: proof checks and scans.
+            "POST /v1/assets/{id}/verify" | "POST /v1/assets/{id}/scans" => "expensive",
             _ => "general",
         };
         assert_eq!(tier, expected, "{operation}");

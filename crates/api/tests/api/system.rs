@@ -31,6 +31,24 @@ async fn readyz_answers_503_when_a_migration_is_missing() {
 }
 
 #[tokio::test]
+async fn readyz_answers_503_when_a_job_queue_migration_is_missing() {
+    let app = TestApp::spawn().await;
+    let superuser = app.db.superuser().await;
+    sqlx::query("delete from graphile_worker.migrations where id = (select max(id) from graphile_worker.migrations)")
+        .execute(&superuser)
+        .await
+        .unwrap();
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let problem: serde_json::Value = response.json().await.unwrap();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("job queue migration") && detail.contains("palisade migrate"),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
 async fn readyz_answers_503_when_the_database_is_unreachable() {
     let app = TestApp::spawn().await;
     let mut state = app.state.clone();
@@ -44,6 +62,21 @@ async fn readyz_answers_503_when_the_database_is_unreachable() {
     assert_eq!(response.headers()["content-type"], "application/problem+json");
     // Liveness does not depend on the database.
     assert_eq!(reqwest::get(format!("http://{address}/healthz")).await.unwrap().status(), 200);
+}
+
+#[tokio::test]
+async fn metrics_with_a_token_answer_only_that_bearer() {
+    let app = TestApp::spawn_with(|s| {
+        s.http.metrics_token = Some(platform::Secret::new("scrape-me-0123456789".into()));
+    })
+    .await;
+    let bare = app.get("/metrics").await;
+    assert_eq!(bare.status(), 401);
+    let wrong = app.get_as("scrape-me-9876543210", "/metrics").await;
+    assert_eq!(wrong.status(), 401);
+    let scraped = app.get_as("scrape-me-0123456789", "/metrics").await;
+    assert_eq!(scraped.status(), 200);
+    assert!(scraped.text().await.unwrap().contains("# EOF"));
 }
 
 #[tokio::test]

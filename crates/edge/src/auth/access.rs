@@ -48,6 +48,7 @@ pub async fn enforce(access: Access, tier: Tier, request: Request, next: Next) -
         AuthOutcome::Authenticated(principal) => principal,
         AuthOutcome::Anonymous => return unauthenticated(&AuthError::Missing).into_response(),
         AuthOutcome::Refused(error) => return unauthenticated(&error).into_response(),
+        AuthOutcome::Throttled(retry) => return too_many(retry).into_response(),
     };
     if let Access::Permission(permission) = access
         && !principal.can(permission)

@@ -25,6 +25,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Auth {
         match parts.extensions.get::<AuthOutcome>() {
             Some(AuthOutcome::Authenticated(principal)) => Ok(Auth(principal.clone())),
             Some(AuthOutcome::Refused(error)) => Err(unauthenticated(error)),
+            Some(AuthOutcome::Throttled(retry)) => Err(super::access::too_many(*retry)),
             _ => Err(unauthenticated(&AuthError::Missing)),
         }
     }

@@ -1,6 +1,14 @@
 //! The authentication layer: runs for every request, never rejects by itself (public routes must
 //! work with a stale token), and records what it found for `guard` and the handlers.
+//!
+//! Guessed API keys cost the database a lookup each, so each client address has a budget of
+//! invalid credentials (`failed_credentials_per_ip`): once it is spent, the address's API keys
+//! that are not already known in memory are refused (`Throttled`) before they are looked up,
+//! and `enforce` answers 429. Access tokens and known keys still work, so one guessing machine
+//! behind a NAT does not lock its colleagues out.
 
+use crate::middleware::client_addr::ClientAddr;
+use crate::rate_limit::{LimitKey, RetryAfter};
 use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::header;
@@ -19,6 +27,8 @@ pub enum AuthOutcome {
     Anonymous,
     Authenticated(Arc<Principal>),
     Refused(Arc<AuthError>),
+    /// The client spent its budget of invalid credentials: this one was not checked.
+    Throttled(RetryAfter),
 }
 
 pub async fn authenticate(
@@ -29,7 +39,20 @@ pub async fn authenticate(
     // Owned copies: a borrowed request cannot be held across the await (its body is not Sync).
     let bearer = bearer(&request).map(str::to_string);
     let tenant = request.headers().get(TENANT_HEADER).map(|v| v.to_str().map(str::to_string));
-    let outcome = outcome(&state, bearer, tenant).await;
+    let client = request.extensions().get::<ClientAddr>().map(|c| c.0);
+    let budget = client.map(LimitKey::FailedCredentials);
+    let identity = &state.services.identity;
+    let outcome = match (budget.map(|key| state.limiter.peek(key)), bearer.as_deref()) {
+        (Some(Err(retry)), Some(bearer)) if identity.needs_lookup(bearer) => {
+            AuthOutcome::Throttled(retry)
+        }
+        _ => outcome(&state, bearer.clone(), tenant).await,
+    };
+    if let (AuthOutcome::Refused(error), Some(key), Some(bearer)) = (&outcome, budget, &bearer)
+        && spends_budget(bearer, error)
+    {
+        let _ = state.limiter.check(key);
+    }
     if let AuthOutcome::Authenticated(principal) = &outcome {
         tracing::Span::current().record("tenant_id", tracing::field::display(principal.tenant));
     }
@@ -54,6 +77,13 @@ async fn outcome(
         Ok(principal) => AuthOutcome::Authenticated(Arc::new(principal)),
         Err(error) => AuthOutcome::Refused(Arc::new(error)),
     }
+}
+
+/// Whether a refusal counts against the client's budget: an API key (whose check costs a lookup)
+/// that is not ours or no longer valid. Refused access tokens cost no query (their signature is
+/// checked first), and a failure on our side is not the client's.
+fn spends_budget(bearer: &str, error: &AuthError) -> bool {
+    identity::credentials::looks_like_api_key(bearer) && matches!(error, AuthError::Invalid)
 }
 
 fn bearer(request: &Request) -> Option<&str> {

@@ -3,5 +3,7 @@
 //! (and the orphan rule wants an `ApiError` conversion next to `ApiError` or the domain error).
 
 mod alerts;
+mod diffscan;
 mod identity;
 mod notify;
+mod surface;

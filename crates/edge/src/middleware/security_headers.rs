@@ -1,13 +1,17 @@
 //! Headers every response carries: HSTS (only when served over HTTPS), a same-origin CSP,
-//! no framing, no MIME sniffing, no referrer.
+//! no framing, no MIME sniffing, no referrer. A handler may send its own, stricter CSP (a
+//! self-contained report page: nothing but its inline style); every other header is forced.
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn apply<S: Clone + Send + Sync + 'static>(router: Router<S>, https: bool) -> Router<S> {
+    let router = router.layer(SetResponseHeaderLayer::if_not_present(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'self'"),
+    ));
     let mut headers: Vec<(HeaderName, &'static str)> = vec![
-        (header::CONTENT_SECURITY_POLICY, "default-src 'self'"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),

@@ -59,6 +59,16 @@ impl Bucket {
         Err(RetryAfter { seconds: ((wait - EPSILON).ceil() as u64).max(1) })
     }
 
+    /// Whether a token could be taken at `now`, taking none.
+    pub(super) fn peek(&self, rate: Rate, now: Instant) -> Result<(), RetryAfter> {
+        let tokens = self.level(rate, now);
+        if tokens >= 1.0 - EPSILON {
+            return Ok(());
+        }
+        let wait = (1.0 - tokens) / rate.per_second;
+        Err(RetryAfter { seconds: ((wait - EPSILON).ceil() as u64).max(1) })
+    }
+
     /// How full the bucket is at `now`, from 0 (empty) to 1 (full, hence idle and forgettable).
     pub(super) fn fill(&self, rate: Rate, now: Instant) -> f64 {
         self.level(rate, now) / capacity(rate)
@@ -106,6 +116,11 @@ impl<K: Eq + Hash> Shard<K> {
         let taken = bucket.take(rate, now);
         self.buckets.insert(key, bucket);
         taken
+    }
+
+    /// Whether `key`'s bucket could give a token at `now`, taking none (a missing bucket is full).
+    pub(super) fn peek(&self, key: &K, rate: Rate, now: Instant) -> Result<(), RetryAfter> {
+        self.buckets.get(key).map_or(Ok(()), |bucket| bucket.peek(rate, now))
     }
 
     fn make_room(&mut self, now: Instant, rate_of: &impl Fn(&K) -> Rate) {

@@ -76,6 +76,19 @@ impl RateLimiter {
         shard.take(key, rate, now, |key| limits.rate_of(key))
     }
 
+    /// Whether `check` would let `key` through now, without taking a token: for a budget that is
+    /// spent only on failures (`LimitKey::FailedCredentials`).
+    pub fn peek(&self, key: LimitKey<'_>) -> Result<(), RetryAfter> {
+        let rate = self.inner.limits.rate_for(key);
+        if rate.is_unlimited() {
+            return Ok(());
+        }
+        let key = Key::new(key);
+        let index = (self.inner.hasher.hash_one(&key) % Self::SHARDS as u64) as usize;
+        let shard = self.inner.shards[index].lock().unwrap_or_else(PoisonError::into_inner);
+        shard.peek(&key, rate, Instant::now())
+    }
+
     /// How many buckets are held right now (never more than `MAX_BUCKETS`), e.g. for a gauge.
     pub fn bucket_count(&self) -> usize {
         let lock =

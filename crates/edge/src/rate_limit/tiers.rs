@@ -114,6 +114,9 @@ pub struct RateLimits {
     pub auth_per_ip: Rate,
     /// Auth-tier calls of one signed-in account (re-entering a password to change it).
     pub auth_per_account: Rate,
+    /// Credentials (tokens, API keys) one client address may present that turn out invalid;
+    /// past it, its credentials are refused before they are checked.
+    pub failed_credentials_per_ip: Rate,
     /// All non-auth requests from one IP, whatever their tier.
     pub general_per_ip: Rate,
     pub general_per_principal: Rate,
@@ -126,6 +129,7 @@ impl Default for RateLimits {
         RateLimits {
             auth_per_ip: Rate::new(20, 60, 10),
             auth_per_account: Rate::new(10, 60, 5),
+            failed_credentials_per_ip: Rate::new(30, 60, 30),
             general_per_ip: Rate::new(200, 1, 400),
             general_per_principal: Rate::new(100, 1, 200),
             bulk_per_principal: Rate::new(1, 1, 5),
@@ -142,6 +146,7 @@ impl RateLimits {
         let RateLimits {
             auth_per_ip,
             auth_per_account,
+            failed_credentials_per_ip,
             general_per_ip,
             general_per_principal,
             bulk_per_principal,
@@ -150,6 +155,11 @@ impl RateLimits {
         let slots = [
             ("auth_per_ip", "PALISADE_RATE_LIMITS_AUTH_PER_IP", auth_per_ip),
             ("auth_per_account", "PALISADE_RATE_LIMITS_AUTH_PER_ACCOUNT", auth_per_account),
+            (
+                "failed_credentials_per_ip",
+                "PALISADE_RATE_LIMITS_FAILED_CREDENTIALS_PER_IP",
+                failed_credentials_per_ip,
+            ),
             ("general_per_ip", "PALISADE_RATE_LIMITS_GENERAL_PER_IP", general_per_ip),
             (
                 "general_per_principal",
@@ -176,6 +186,7 @@ impl RateLimits {
         RateLimits {
             auth_per_ip: Rate::UNLIMITED,
             auth_per_account: Rate::UNLIMITED,
+            failed_credentials_per_ip: Rate::UNLIMITED,
             general_per_ip: Rate::UNLIMITED,
             general_per_principal: Rate::UNLIMITED,
             bulk_per_principal: Rate::UNLIMITED,
@@ -212,6 +223,8 @@ impl RateLimits {
 pub enum LimitKey<'a> {
     /// A login attempt (or other credential check) from this IP: `auth_per_ip`.
     AuthIp(IpAddr),
+    /// A credential from this IP that turned out invalid: `failed_credentials_per_ip`.
+    FailedCredentials(IpAddr),
     /// Any request from this IP. `Ip(Tier::Auth, ip)` is the same bucket as `AuthIp(ip)`; all
     /// other tiers share one `general_per_ip` bucket per IP, since the per-IP limit is a flood
     /// guard rather than a per-tier budget.
@@ -227,6 +240,7 @@ pub enum LimitKey<'a> {
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum Key {
     AuthIp(IpAddr),
+    FailedCredentials(IpAddr),
     GeneralIp(IpAddr),
     Principal(Tier, Box<str>),
 }
@@ -235,6 +249,7 @@ impl Key {
     pub(super) fn new(key: LimitKey<'_>) -> Key {
         match key {
             LimitKey::AuthIp(ip) | LimitKey::Ip(Tier::Auth, ip) => Key::AuthIp(normalise(ip)),
+            LimitKey::FailedCredentials(ip) => Key::FailedCredentials(normalise(ip)),
             LimitKey::Ip(Tier::General | Tier::Bulk | Tier::Expensive | Tier::Unmetered, ip) => {
                 Key::GeneralIp(normalise(ip))
             }
@@ -255,6 +270,7 @@ impl RateLimits {
     pub(super) fn rate_of(&self, key: &Key) -> Rate {
         match key {
             Key::AuthIp(_) => self.auth_per_ip,
+            Key::FailedCredentials(_) => self.failed_credentials_per_ip,
             Key::GeneralIp(_) => self.general_per_ip,
             Key::Principal(tier, _) => self.per_principal(*tier),
         }
@@ -264,6 +280,7 @@ impl RateLimits {
     pub(super) fn rate_for(&self, key: LimitKey<'_>) -> Rate {
         match key {
             LimitKey::AuthIp(_) => self.auth_per_ip,
+            LimitKey::FailedCredentials(_) => self.failed_credentials_per_ip,
             LimitKey::Ip(tier, _) => self.per_ip(tier),
             LimitKey::Principal(tier, _) => self.per_principal(tier),
         }

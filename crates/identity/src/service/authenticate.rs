@@ -32,6 +32,17 @@ impl Identity {
         self.authenticate_access_token(bearer, tenant_override).await
     }
 
+    /// Whether checking `bearer` may need the database even for a client that presents only
+    /// valid credentials: an API key whose record is not in memory. (Access tokens are checked
+    /// by their signature first, which costs no query; refused ones never reach the database.)
+    pub fn needs_lookup(&self, bearer: &str) -> bool {
+        if !looks_like_api_key(bearer) {
+            return false;
+        }
+        let Ok(presented) = PresentedApiKey::parse(bearer) else { return false };
+        !matches!(self.inner.caches.api_keys.get(&presented.prefix().to_string()), Some(Some(_)))
+    }
+
     async fn authenticate_access_token(
         &self,
         token: &str,

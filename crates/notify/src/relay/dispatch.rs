@@ -119,7 +119,7 @@ pub(super) async fn run(notify: Notify, mut stopping: Stopping) {
     let mut in_flight = InFlight::default();
     let mut look = true;
     let mut wake_at = Instant::now();
-    tracing::info!(max_in_flight = settings.max_in_flight, "delivery relay started");
+    tracing::debug!(max_in_flight = settings.max_in_flight, "delivery relay started");
     loop {
         if look && !stopping.is_stopping() {
             wake_at = match fill(&notify, &settings, &mut in_flight).await {

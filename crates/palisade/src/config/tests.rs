@@ -98,3 +98,26 @@ fn the_documented_example_file_parses() {
     let text = include_str!("../../../../palisade.example.toml");
     load(text, &[]).unwrap();
 }
+
+#[test]
+fn logs_read_auto_json_or_text_and_a_bad_filter_stops_the_start() {
+    assert_eq!(load("", &[]).unwrap().log.format, LogFormat::Auto);
+    assert!(load("", &[]).unwrap().log.filter.is_none(), "the quiet default applies");
+    let text = load("[log]\nformat = \"text\"\nfilter = \"palisade=debug,info\"\n", &[]).unwrap();
+    assert_eq!(text.log.format, LogFormat::Text);
+    assert_eq!(text.log.filter.as_deref(), Some("palisade=debug,info"));
+    assert_eq!(load("", &[("PALISADE_LOG_FORMAT", "json")]).unwrap().log.format, LogFormat::Json);
+    let errors = load("[log]\nfilter = \"info,[unclosed\"\nformat = \"xml\"\n", &[]).unwrap_err();
+    let text = errors.to_string();
+    assert!(text.contains("`log.filter`") && text.contains("is not a log filter"), "{text}");
+    assert!(text.contains("`log.format`"), "{text}");
+}
+
+#[test]
+fn the_pool_must_fit_the_embedded_cluster() {
+    let errors = load("[database]\nmax_connections = 500\n", &[]).unwrap_err();
+    assert!(errors.to_string().contains("more than the embedded cluster allows (180"), "{errors}");
+    let external =
+        load("[database]\nmax_connections = 500\n", &[("DATABASE_URL", "postgres://a@b/c")]);
+    assert_eq!(external.unwrap().app.platform.database.max_connections, 500);
+}

@@ -7,7 +7,9 @@
 mod admin;
 mod architecture;
 mod config;
+mod diffscan;
 mod operator;
 mod process;
+mod scan;
 mod serve;
 mod sigma;

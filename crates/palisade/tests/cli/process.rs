@@ -146,9 +146,24 @@ impl Drop for Palisade {
 }
 
 /// Runs the binary to completion with extra environment variables.
+/// The working directory of one-shot commands: theirs, not the source tree, so the default
+/// `./palisade-data` (and the master key created there) never lands in the repository.
+fn work_dir() -> &'static Path {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("palisade-cli-cwd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+}
+
 pub fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(BIN);
-    command.args(args).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    command
+        .current_dir(work_dir())
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
     for (key, value) in env {
         command.env(key, value);
     }

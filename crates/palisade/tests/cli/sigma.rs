@@ -18,7 +18,8 @@ level: high
 ";
 
 fn scratch(files: &[(&str, &str)]) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("palisade-sigma-{}", uuid::Uuid::new_v4().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("palisade-sigma-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     for (name, text) in files {
         std::fs::write(dir.join(name), text).unwrap();
@@ -70,7 +71,11 @@ fn sigma_test_refuses_an_invalid_rule_with_its_line_and_exit_code_two() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("rule.yml: line 10"), "{stderr}");
-    let missing = Command::new(BIN).args(["sigma", "test", "nope.yml", "-"]).current_dir(&dir).output().unwrap();
+    let missing = Command::new(BIN)
+        .args(["sigma", "test", "nope.yml", "-"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(dir);
 }

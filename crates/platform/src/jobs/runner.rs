@@ -117,23 +117,19 @@ impl JobRunnerBuilder {
     /// each time is enqueued once. `J` must also be registered with `job`. The payload gets a
     /// `_cron` field (the scheduled time), which serde ignores unless `J` denies unknown fields.
     pub fn cron<J: Job>(mut self, id: &str, schedule: &str, job: &J) -> Result<Self, JobsError> {
-        let invalid = |reason: String| JobsError::Cron {
-            job: J::NAME,
-            schedule: schedule.to_string(),
-            reason,
-        };
-        // The text form checks only the timer: the task identifier is set from `J` below.
-        let mut parsed = parse_crontab(&format!("{} task", schedule.trim()))
-            .map_err(|e| invalid(e.to_string()))?;
-        let mut crontab = match (parsed.pop(), parsed.is_empty()) {
-            (Some(crontab), true) => crontab,
-            _ => return Err(invalid("expected exactly one schedule of five fields".into())),
-        };
-        crontab.task_identifier = J::NAME.to_string();
-        crontab.options.id = Some(id.to_string());
-        crontab.payload = Some(serde_json::to_value(job)?);
-        self.settings.crons.push(crontab);
+        self.settings.crons.push(crontab(id, schedule, job)?);
         Ok(self)
+    }
+
+    /// `cron` for a schedule written in the source, from code that must return the builder: a
+    /// schedule that does not parse is logged as an error and left out (the caller's tests
+    /// should call `cron` with it, to catch that before release).
+    pub fn cron_or_log<J: Job>(mut self, id: &str, schedule: &str, job: &J) -> Self {
+        match crontab(id, schedule, job) {
+            Ok(crontab) => self.settings.crons.push(crontab),
+            Err(error) => tracing::error!(%error, id, "a cron schedule was left out"),
+        }
+        self
     }
 
     /// Jobs run at once by this runner (at least 1; default 4).
@@ -208,7 +204,7 @@ impl JobRunnerBuilder {
     /// down or not migrated yet.
     pub fn spawn(self) -> JobRunner {
         let settings = Arc::new(self.settings);
-        tracing::info!(
+        tracing::debug!(
             jobs = ?settings.jobs,
             concurrency = settings.concurrency,
             "starting the job runner in the background"
@@ -316,4 +312,21 @@ impl JobRunner {
             Err(e) => Err(JobsError::Join(e)),
         }
     }
+}
+
+/// The library's crontab of `job` on `schedule` under `id` (see `JobRunnerBuilder::cron`).
+fn crontab<J: Job>(id: &str, schedule: &str, job: &J) -> Result<Crontab, JobsError> {
+    let invalid =
+        |reason: String| JobsError::Cron { job: J::NAME, schedule: schedule.to_string(), reason };
+    // The text form checks only the timer: the task identifier is set from `J` below.
+    let mut parsed =
+        parse_crontab(&format!("{} task", schedule.trim())).map_err(|e| invalid(e.to_string()))?;
+    let mut crontab = match (parsed.pop(), parsed.is_empty()) {
+        (Some(crontab), true) => crontab,
+        _ => return Err(invalid("expected exactly one schedule of five fields".into())),
+    };
+    crontab.task_identifier = J::NAME.to_string();
+    crontab.options.id = Some(id.to_string());
+    crontab.payload = Some(serde_json::to_value(job)?);
+    Ok(crontab)
 }

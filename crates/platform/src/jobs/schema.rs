@@ -35,6 +35,26 @@ pub async fn install(owner_pool: &PgPool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How many of the job queue's own migrations this binary knows are not applied (all of them when
+/// the queue's schema is missing): `/readyz` is not ready until this is 0.
+pub async fn pending(pool: &PgPool) -> anyhow::Result<u32> {
+    let known = graphile_worker_migrations::sql::GRAPHILE_WORKER_MIGRATIONS
+        .last()
+        .map_or(0, |m| m.migration_number());
+    let exists: bool =
+        sqlx::query_scalar("select to_regclass('graphile_worker.migrations') is not null")
+            .fetch_one(pool)
+            .await?;
+    if !exists {
+        return Ok(known);
+    }
+    let applied: i32 =
+        sqlx::query_scalar("select coalesce(max(id), 0) from graphile_worker.migrations")
+            .fetch_one(pool)
+            .await?;
+    Ok(known.saturating_sub(u32::try_from(applied).unwrap_or(0)))
+}
+
 /// One implicit transaction; the advisory lock serializes two processes migrating at once.
 const AFTER_LIBRARY: &str = r#"
 select pg_advisory_xact_lock(hashtext('palisade:jobs:schema'));

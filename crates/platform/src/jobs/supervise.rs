@@ -91,7 +91,7 @@ async fn next_worker(
         }
         match settings.options(stop.clone()).init().await {
             Ok(worker) => {
-                tracing::info!(worker_id = %worker.worker_id(), "job runner started");
+                tracing::debug!(worker_id = %worker.worker_id(), "job runner started");
                 return Some(worker);
             }
             Err(e) => tracing::error!(

@@ -128,6 +128,25 @@ impl OutboundPolicy {
         Ok(ResolvedTarget { scheme: parts.scheme, host: parts.host_text, port: parts.port, addrs })
     }
 
+    /// Checks the addresses `host` resolved to through a resolver of the caller's own (the
+    /// Surface capability asks its configured nameservers): refuses a metadata service name, an
+    /// empty answer, and the host when any address is denied, exactly as `resolve` would. The
+    /// caller then connects to these addresses only.
+    pub fn check_resolved(&self, host: &str, addrs: &[IpAddr]) -> Result<(), SsrfError> {
+        let parsed = literal::parse_host(host)?;
+        let by_name = match &parsed {
+            Host::Name(name) if classify::is_metadata_name(name) => {
+                return Err(SsrfError::MetadataName { host: literal::shown(host) });
+            }
+            Host::Name(_) => true,
+            Host::Ip(_) => false,
+        };
+        if addrs.is_empty() {
+            return Err(SsrfError::NoAddresses { host: literal::shown(host) });
+        }
+        addrs.iter().try_for_each(|ip| self.check(host, *ip, by_name))
+    }
+
     async fn resolve_parsed(
         &self,
         text: &str,

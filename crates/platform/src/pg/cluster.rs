@@ -223,8 +223,9 @@ impl Cluster {
         }
         let mut settings = format!(
             "listen_addresses = ''\nunix_socket_directories = '{}'\nunix_socket_permissions = 0700\n\
-             max_connections = 200\n",
-            socket_dir.display().to_string().replace('\'', "''")
+             max_connections = {}\n",
+            socket_dir.display().to_string().replace('\'', "''"),
+            super::EMBEDDED_MAX_CONNECTIONS
         );
         if durability == Durability::Throwaway {
             settings.push_str("fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n");

@@ -21,3 +21,9 @@ pub const APP_ROLE: &str = "palisade_app";
 pub const SUPERUSER: &str = "postgres";
 /// The database of an embedded cluster.
 pub const DATABASE: &str = "palisade";
+/// The embedded cluster's `max_connections`.
+pub const EMBEDDED_MAX_CONNECTIONS: u32 = 200;
+/// Connections of the embedded cluster kept out of the application pool: listeners (feed,
+/// identity changes, relay), the owner's migrations, `palisade admin` next to a server, and
+/// PostgreSQL's reserved superuser slots.
+pub const EMBEDDED_HEADROOM: u32 = 20;

@@ -1,5 +1,5 @@
 //! `GET /readyz`: ready to serve: the database answers and every migration this binary knows is
-//! applied. A load balancer sends traffic only when this says 200.
+//! applied, its own and the job queue's. A load balancer sends traffic only when this says 200.
 
 use axum::Json;
 use axum::extract::State;
@@ -27,6 +27,16 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Readiness>, Ap
         return Err(ApiError::new(
             ErrorCode::SERVICE_UNAVAILABLE,
             format!("{} migration(s) not applied yet: run `palisade migrate`.", pending.len()),
+        ));
+    }
+    let queue = platform::jobs::schema::pending(state.services.db.pool()).await.map_err(|e| {
+        tracing::warn!(error = %e, "readiness: job queue check failed");
+        ApiError::new(ErrorCode::SERVICE_UNAVAILABLE, "The job queue's schema cannot be read.")
+    })?;
+    if queue > 0 {
+        return Err(ApiError::new(
+            ErrorCode::SERVICE_UNAVAILABLE,
+            format!("{queue} job queue migration(s) not applied yet: run `palisade migrate`."),
         ));
     }
     Ok(Json(Readiness { status: "ready" }))

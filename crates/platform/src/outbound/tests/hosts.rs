@@ -110,3 +110,19 @@ fn names_are_lowercased_and_checked_for_length() {
     assert!(long.len() > 253 && literal::parse_host(&long).is_err());
     assert!(literal::parse_host("_acme-challenge.example.com").is_ok());
 }
+
+#[test]
+fn addresses_from_another_resolver_are_judged_as_resolve_would() {
+    let policy = OutboundPolicy::parse_allowlist("127.0.0.0/8").unwrap();
+    let loopback: IpAddr = "127.0.0.9".parse().unwrap();
+    let private: IpAddr = "10.0.0.9".parse().unwrap();
+    let public: IpAddr = "8.8.8.8".parse().unwrap();
+    assert_eq!(outcome(&policy.check_resolved("scan.example", &[loopback, public])), Expect::Allow);
+    let mixed = policy.check_resolved("scan.example", &[public, private]);
+    assert_eq!(outcome(&mixed), Deny(Denial::Private));
+    assert!(mixed.unwrap_err().to_string().contains("resolves to a non-public address"));
+    let metadata = policy.check_resolved("metadata.google.internal", &[public]);
+    assert_eq!(outcome(&metadata), Deny(Denial::Metadata));
+    assert_eq!(outcome(&policy.check_resolved("scan.example", &[])), Expect::Unresolved);
+    assert_eq!(outcome(&policy.check_resolved("0x7f000001", &[loopback])), NonCanonical);
+}

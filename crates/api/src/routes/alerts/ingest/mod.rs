@@ -17,7 +17,7 @@ use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
 use axum::http::HeaderMap;
 use detect::SourceKind;
-use edge::auth::{Access, AuthOutcome, unauthenticated};
+use edge::auth::{Access, AuthOutcome, too_many, unauthenticated};
 use edge::rate_limit::Tier;
 use edge::{ApiError, AppState, ErrorCode};
 use platform::access::Permission;
@@ -224,6 +224,7 @@ pub async fn push(
                 alerts.ingest(context, principal, request).await?
             }
             AuthOutcome::Refused(error) => return Err(unauthenticated(error)),
+            AuthOutcome::Throttled(retry) => return Err(too_many(*retry)),
             AuthOutcome::Anonymous => {
                 return Err(ApiError::new(
                     ErrorCode::UNAUTHENTICATED,
