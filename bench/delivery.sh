@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Events committed -> delivered to a local webhook receiver (signed, over HTTP on loopback),
 # through the real outbox, job runner and relay, on a throwaway PostgreSQL cluster.
-# Prints events/s and commit->receive latency (p50, p99). Argument: number of events (2000).
+# Prints events/s, commit->receive latency (p50, p99), lost and repeated deliveries. Argument:
+# number of events (20000). Target: >= 5,000 events/s delivered, p99 < 1 s, none lost, none
+# received twice.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo run --release --locked -q -p testapp --example delivery_bench -- "${1:-2000}"
+cargo run --release --locked -q -p testapp --example delivery_bench -- "${1:-20000}"

@@ -36,10 +36,16 @@ until curl -sf "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
   sleep 0.05
 done
 
-BENCH_API="http://127.0.0.1:$port" BENCH_CLIENTS=$clients \
+sleep 1
+awk '/VmRSS/ {printf "server RSS idle after start: %.0f MB\n", $2 / 1024}' "/proc/$pid/status"
+ticks=$(getconf CLK_TCK)
+server_cpu() { awk -v t="$ticks" '{printf "%.2f", ($14 + $15) / t}' "/proc/$pid/stat"; }
+before=$(server_cpu)
+TIMEFORMAT='clients (one process, 10,000 sockets): %U s user + %S s system CPU over %R s'
+time BENCH_API="http://127.0.0.1:$port" BENCH_CLIENTS=$clients \
   BENCH_DATABASE_URL="postgres://postgres@localhost/palisade?host=$data_dir/postgres/run" \
   BENCH_ADMIN_EMAIL=operator@palisade.test BENCH_ADMIN_PASSWORD="$password" \
   target/release/examples/ws_fanout
-ticks=$(getconf CLK_TCK)
-awk -v t="$ticks" '{printf "server CPU: %.1f s user, %.1f s system; machine: ", $14/t, $15/t}' "/proc/$pid/stat"
+after=$(server_cpu)
+echo "server: $(echo "$after - $before" | bc) s CPU during the run; RSS after it: $(awk '/VmRSS/ {printf "%.0f MB", $2 / 1024}' "/proc/$pid/status")"
 echo "$(nproc) CPUs shared by the server, the clients and PostgreSQL"

@@ -35,6 +35,26 @@ impl DbError {
     }
 }
 
+/// A connection idle longer than this is checked before use.
+const CHECK_IDLE_AFTER: Duration = Duration::from_secs(10);
+
+/// A planner setting a query needs for its plan, set transaction-locally. Given when the
+/// transaction is opened, it rides along with the scope (no round trip of its own).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlannerHint {
+    /// `enable_bitmapscan = off`: for pages read backwards along an index, which a bitmap scan
+    /// would have to sort.
+    NoBitmapScan,
+}
+
+impl PlannerHint {
+    fn setting(self) -> (&'static str, &'static str) {
+        match self {
+            PlannerHint::NoBitmapScan => ("enable_bitmapscan", "off"),
+        }
+    }
+}
+
 /// The application's pool, and the key its audit rows are chained with: cheap to clone, shared
 /// by every request.
 #[derive(Clone, Debug)]
@@ -60,12 +80,26 @@ impl Db {
 
     /// A pool of `max_connections` application-role connections. Connects lazily, so a database
     /// that is briefly down does not stop the process from starting; `/readyz` reports it.
+    ///
+    /// sqlx checks every connection as it returns to the pool (a round trip that also carries
+    /// the ROLLBACK of a dropped read). Checking it again on the way out would cost every
+    /// request one more round trip, so only a connection idle for a while (which the database
+    /// may have closed meanwhile) is checked before it is handed out.
     pub fn connect_lazy(options: PgConnectOptions, max_connections: u32) -> Self {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections)
             .min_connections(0)
             .acquire_timeout(Duration::from_secs(5))
             .idle_timeout(Duration::from_secs(300))
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for > CHECK_IDLE_AFTER {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_lazy_with(options);
         Self { pool, audit: None }
     }
@@ -85,13 +119,26 @@ impl Db {
     /// Opens a transaction scoped to `tenant`. The setting is transaction-local
     /// (`set_config(..., true)`), so it can never leak to the next user of the pooled
     /// connection; opening and setting take one round trip, since this runs on every request.
-    #[tracing::instrument(skip(self), err)]
     pub async fn tenant_tx(&self, tenant: TenantId) -> Result<TenantTx, DbError> {
-        // A TenantId is a parsed UUID, so its text cannot carry SQL.
-        let begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
+        self.tenant_tx_with(tenant, &[]).await
+    }
+
+    /// Like [`Db::tenant_tx`], with planner settings the transaction's queries need, in the same
+    /// round trip.
+    #[tracing::instrument(skip(self), err)]
+    pub async fn tenant_tx_with(
+        &self,
+        tenant: TenantId,
+        hints: &[PlannerHint],
+    ) -> Result<TenantTx, DbError> {
+        // A TenantId is a parsed UUID and a hint's setting a constant, so neither carries SQL.
+        let mut begin = format!("begin; select set_config('app.tenant_id', '{tenant}', true)");
+        for (name, value) in hints.iter().map(|hint| hint.setting()) {
+            begin.push_str(&format!(", set_config('{name}', '{value}', true)"));
+        }
         let tx =
             self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(DbError::classify)?;
-        Ok(TenantTx { tx, tenant, audit: self.audit.clone() })
+        Ok(TenantTx { tx, tenant, audit: self.audit.clone(), hints: hints.to_vec() })
     }
 }
 
@@ -102,9 +149,26 @@ pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     tenant: TenantId,
     audit: Option<Arc<AuditKey>>,
+    hints: Vec<PlannerHint>,
 }
 
 impl TenantTx {
+    /// Makes sure `hint` holds for the rest of the transaction: free when the transaction was
+    /// opened with it, one round trip otherwise.
+    pub async fn hint(&mut self, hint: PlannerHint) -> Result<(), sqlx::Error> {
+        if self.hints.contains(&hint) {
+            return Ok(());
+        }
+        let (name, value) = hint.setting();
+        sqlx::query("select set_config($1, $2, true)")
+            .bind(name)
+            .bind(value)
+            .execute(&mut *self.tx)
+            .await?;
+        self.hints.push(hint);
+        Ok(())
+    }
+
     /// The tenant this transaction reads and writes.
     pub fn tenant(&self) -> TenantId {
         self.tenant

@@ -18,7 +18,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-type Arrivals = Arc<Mutex<HashMap<String, Instant>>>;
+/// When each event first arrived, and how many requests arrived in all (repeats included).
+type Arrivals = Arc<Mutex<(HashMap<String, Instant>, usize)>>;
 
 #[tokio::main]
 async fn main() {
@@ -35,7 +36,9 @@ async fn main() {
             let recorded = recorded.clone();
             async move {
                 let id = headers["webhook-id"].to_str().unwrap().to_string();
-                recorded.lock().unwrap().entry(id).or_insert_with(Instant::now);
+                let mut recorded = recorded.lock().unwrap();
+                recorded.0.entry(id).or_insert_with(Instant::now);
+                recorded.1 += 1;
             }
         }),
     );
@@ -91,10 +94,12 @@ async fn main() {
     let emitting = started.elapsed();
 
     let deadline = Instant::now() + Duration::from_secs(120);
-    while arrivals.lock().unwrap().len() < events && Instant::now() < deadline {
+    while arrivals.lock().unwrap().0.len() < events && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let arrivals = arrivals.lock().unwrap().clone();
+    // Late repeats would show up now.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let (arrivals, requests) = arrivals.lock().unwrap().clone();
     let mut latencies: Vec<Duration> = committed
         .iter()
         .filter_map(|(id, at)| {
@@ -110,6 +115,11 @@ async fn main() {
         latencies.len(),
         events as f64 / emitting.as_secs_f64(),
         latencies.len() as f64 / total.as_secs_f64()
+    );
+    println!(
+        "lost: {}  received more than once: {}  (the receiver answered 200 to every request)",
+        events - latencies.len(),
+        requests - arrivals.len()
     );
     println!(
         "commit -> webhook receiver latency: p50 {:?}  p99 {:?}  max {:?}",

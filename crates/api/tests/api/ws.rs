@@ -154,6 +154,33 @@ async fn two_sockets_of_two_tenants_each_receive_only_their_own_tenants_events()
 }
 
 #[tokio::test]
+async fn a_forged_notification_naming_another_tenant_reaches_no_one() {
+    let app = TestApp::spawn().await;
+    let a = app.member(app.tenant("acme").await, "a@acme.test", Role::SOC_ANALYST_L1).await;
+    let b = app.member(app.tenant("globex").await, "b@globex.test", Role::SOC_ANALYST_L1).await;
+    let mut socket_a = subscribed(&app, &a.token).await;
+    let mut socket_b = subscribed(&app, &b.token).await;
+    let event_a = emit_event(&app, a.tenant, "Port 22 opened on acme").await;
+    let got = next(&mut socket_a, Duration::from_secs(1)).await.expect("A's event");
+    assert_eq!(got["event"]["id"], event_a);
+
+    // Any session of the database may NOTIFY: announce A's event as B's, in a batch with one of
+    // B's own, so that both tenants are read in the same round trip.
+    let event_b = emit_event(&app, b.tenant, "Port 22 opened on globex").await;
+    let forged = json!({"tenant_id": b.tenant, "event_id": event_a}).to_string();
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(platform::outbox::EVENTS_CHANNEL)
+        .bind(forged)
+        .execute(&app.db.superuser().await)
+        .await
+        .unwrap();
+    let got = next(&mut socket_b, Duration::from_secs(1)).await.expect("B's own event");
+    assert_eq!(got["event"]["id"], event_b);
+    assert_eq!(next(&mut socket_b, Duration::from_millis(500)).await, None, "never A's event");
+    assert_eq!(next(&mut socket_a, Duration::from_millis(300)).await, None, "nothing repeated");
+}
+
+#[tokio::test]
 async fn an_api_key_with_events_view_authenticates_with_the_authorization_header() {
     let app = TestApp::spawn_with(fast).await;
     let admin = app.member(app.tenant("acme").await, "admin@acme.test", Role::TENANT_ADMIN).await;

@@ -8,6 +8,7 @@ use crate::error::ManageError;
 use crate::model::{AuditFilter, AuditRow};
 use crate::store::audit;
 use platform::access::{Permission, Principal};
+use platform::db::PlannerHint;
 use platform::{Page, PageRequest, TenantId};
 
 /// Which chain to read.
@@ -39,7 +40,7 @@ impl Identity {
             }
         };
         let before_seq: Option<i64> = page.after()?;
-        let mut tx = self.db().tenant_tx(tenant).await?;
+        let mut tx = self.db().tenant_tx_with(tenant, &[PlannerHint::NoBitmapScan]).await?;
         let rows = audit::page(&mut tx, filter, before_seq, page.fetch()).await?;
         // Read-only, so not committed: dropping the transaction queues its ROLLBACK, which goes
         // out with the check sqlx makes when the connection returns to the pool (a round trip

@@ -1,6 +1,7 @@
 //! One guarded HTTP POST: the URL goes through the SSRF guard now, the client connects only to
 //! the checked addresses (a resolver override for the URL's host), follows no redirect, ignores
-//! proxy settings, and gives up after the sender's timeout. 2xx is success; anything else
+//! proxy settings, and gives up after the sender's timeout. Clients (and so connections) are
+//! kept per host and checked addresses between attempts (see `clients`). 2xx is success; anything else
 //! (a 3xx included) is a failure described without the URL.
 
 use super::{SendError, Sender};
@@ -22,14 +23,19 @@ pub async fn post_json(
         .await
         .map_err(|e| SendError::new(format!("refused: {e}")))?;
     let host = target.host().to_string();
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .no_proxy()
-        .timeout(sender.timeout())
-        .connect_timeout(sender.timeout())
-        .user_agent(USER_AGENT)
-        .resolve_to_addrs(&host, target.addrs())
-        .build()
+    let client = sender
+        .clients()
+        .get_or_build(&host, target.addrs(), || {
+            reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .no_proxy()
+                .timeout(sender.timeout())
+                .connect_timeout(sender.timeout())
+                .pool_idle_timeout(std::time::Duration::from_secs(60))
+                .user_agent(USER_AGENT)
+                .resolve_to_addrs(&host, target.addrs())
+                .build()
+        })
         .map_err(|_| SendError::new("could not build an HTTP client"))?;
     let mut request =
         client.post(url).header(CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -6,6 +6,7 @@
 //! `SendError` says what happened in words safe to store and show (`HTTP 500 from
 //! hooks.example.com`): never a URL, a token or a secret.
 
+mod clients;
 pub mod email;
 pub mod http;
 pub mod slack;
@@ -15,6 +16,7 @@ use crate::model::{Channel, ChannelSettings, EventRow};
 use platform::outbound::OutboundPolicy;
 use platform::{EventId, Secret, TenantId};
 use serde::Serialize;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Why an attempt failed, in words safe to store as `last_error`.
@@ -70,11 +72,17 @@ pub struct Sender {
     policy: OutboundPolicy,
     public_url: String,
     timeout: Duration,
+    clients: Arc<clients::Clients>,
 }
 
 impl Sender {
     pub fn new(policy: OutboundPolicy, public_url: &str, timeout: Duration) -> Self {
-        Sender { policy, public_url: public_url.trim_end_matches('/').to_string(), timeout }
+        Sender {
+            policy,
+            public_url: public_url.trim_end_matches('/').to_string(),
+            timeout,
+            clients: Arc::default(),
+        }
     }
 
     pub fn policy(&self) -> &OutboundPolicy {
@@ -116,6 +124,10 @@ impl Sender {
 
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    pub(crate) fn clients(&self) -> &clients::Clients {
+        &self.clients
     }
 }
 
