@@ -12,4 +12,4 @@ pub mod router;
 pub mod routes;
 
 pub use guard::{ACCESS_EXTENSION, TIER_EXTENSION, guard};
-pub use router::{api_parts, router};
+pub use router::{api_parts, router, router_with};

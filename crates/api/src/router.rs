@@ -31,7 +31,13 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The whole API, in the edge's middleware stack.
-pub fn router(mut state: AppState) -> Router {
+pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The API beside `console` (the web console's routes, built by the caller so that this crate
+/// does not depend on it), in one edge middleware stack.
+pub fn router_with(mut state: AppState, console: Router<AppState>) -> Router {
     state.http.route_body_limits.extend(routes::alerts::body_limits());
-    edge::middleware::stack(routes(), state)
+    edge::middleware::stack(routes().merge(console), state)
 }

@@ -17,6 +17,7 @@ pub(crate) mod store;
 
 pub use error::{AuthError, Conflict, LoginError, ManageError, RefreshError};
 pub use service::Identity;
+pub use service::sessions::{SessionKind, TokenPair};
 
 /// Registers identity's jobs (the mail it sends to people), with the service they need, on a
 /// job runner.

@@ -37,6 +37,11 @@ pub struct IdentitySettings {
     pub invitation_ttl: chrono::Duration,
     /// How long a password-reset or verification link works.
     pub account_token_ttl: chrono::Duration,
+    /// How long a console session lives without a request (its cookie's token lifetime; each
+    /// request past half of it renews the token).
+    pub console_idle_timeout: chrono::Duration,
+    /// How long a console session lives at most, however active, before a new login.
+    pub console_max_age: chrono::Duration,
 }
 
 impl IdentitySettings {
@@ -58,6 +63,8 @@ impl IdentitySettings {
             public_url: "https://localhost:8443".into(),
             invitation_ttl: chrono::Duration::days(7),
             account_token_ttl: chrono::Duration::hours(1),
+            console_idle_timeout: chrono::Duration::minutes(30),
+            console_max_age: chrono::Duration::hours(12),
         }
     }
 
@@ -84,7 +91,23 @@ impl IdentitySettings {
             admin_password: src
                 .optional_string("auth.admin_password", &["PALISADE_ADMIN_PASSWORD"])
                 .map(Secret::new),
+            console_idle_timeout: chrono_duration(src.seconds(
+                "console.idle_timeout_seconds",
+                &["PALISADE_CONSOLE_IDLE_TIMEOUT_SECONDS"],
+                30 * 60,
+                60..=24 * 3600,
+            )),
+            console_max_age: chrono_duration(src.seconds(
+                "console.max_age_seconds",
+                &["PALISADE_CONSOLE_MAX_AGE_SECONDS"],
+                12 * 3600,
+                300..=30 * 24 * 3600,
+            )),
             ..IdentitySettings::new(HashCost::Owasp)
         }
     }
+}
+
+fn chrono_duration(duration: std::time::Duration) -> chrono::Duration {
+    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
 }

@@ -64,7 +64,8 @@ async fn serve(config: &Config, services: Services) -> anyhow::Result<()> {
         _ => None,
     };
 
-    let server = Server::new(api::router(state), connections);
+    let console = web::routes(&state);
+    let server = Server::new(api::router_with(state, console), connections);
     let server = if https {
         tracing::info!(
             addr = %config.listen,

@@ -105,7 +105,7 @@ impl TestApp {
             .expect("bootstrap the administrator");
         services.spawn_listeners(std::future::pending());
         let state = AppState::new(services.clone(), settings.http.clone(), settings.limits.clone());
-        let router = api::router(state.clone());
+        let router = api::router_with(state.clone(), web::routes(&state));
         let connections = settings.http.connections.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let address = listener.local_addr().expect("local address");

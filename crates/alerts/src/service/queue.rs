@@ -41,6 +41,28 @@ impl Alerts {
         Ok(alert)
     }
 
+    /// Alerts created per day over the last `days` days (1 to 366, today included), oldest
+    /// first, with every day present.
+    #[tracing::instrument(skip(self, principal))]
+    pub async fn daily_trend(
+        &self,
+        principal: &Principal,
+        days: u16,
+    ) -> Result<Vec<(chrono::NaiveDate, i64)>, AlertsError> {
+        principal.require(Permission::ALERTS_VIEW)?;
+        let days = days.clamp(1, 366);
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let rows = store::stats::daily(&mut tx, i32::from(days)).await?;
+        tx.commit().await?;
+        let today = chrono::Utc::now().date_naive();
+        let counts: std::collections::HashMap<_, _> = rows.into_iter().collect();
+        Ok((0..i64::from(days))
+            .rev()
+            .map(|back| today - chrono::Days::new(back.unsigned_abs()))
+            .map(|day| (day, counts.get(&day).copied().unwrap_or(0)))
+            .collect())
+    }
+
     /// Counts by status and severity, MTTA, MTTR and SLA breaches of the alerts created in the
     /// hours of `range` (all of them without one).
     #[tracing::instrument(skip(self, principal))]

@@ -182,3 +182,25 @@ pub(crate) async fn sums(tx: &mut TenantTx, range: StatsRange) -> sqlx::Result<V
     .fetch_all(&mut **tx)
     .await
 }
+
+/// Alerts created per UTC day over the last `days` days (today included), oldest first; days
+/// without alerts are absent.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn daily(
+    tx: &mut TenantTx,
+    days: i32,
+) -> sqlx::Result<Vec<(chrono::NaiveDate, i64)>> {
+    sqlx::query_as(
+        "select (bucket at time zone 'utc')::date as day,
+                sum(new_count + acknowledged_count + investigating_count + closed_count)::int8
+           from alert_stats
+          where tenant_id = $1
+            and bucket >= date_trunc('day', now() at time zone 'utc') at time zone 'utc'
+                          - make_interval(days => $2 - 1)
+          group by 1 order by 1",
+    )
+    .bind(tx.tenant())
+    .bind(days)
+    .fetch_all(&mut **tx)
+    .await
+}

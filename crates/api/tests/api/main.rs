@@ -11,6 +11,7 @@ mod audit_log;
 mod auth;
 mod channels;
 mod connections;
+mod console;
 mod deliveries;
 mod diffscan;
 mod errors;

@@ -8,6 +8,7 @@
 //! this is the first wall, not the only one.
 
 mod access;
+pub mod console;
 mod extract;
 mod layer;
 

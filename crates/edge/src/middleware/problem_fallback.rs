@@ -1,6 +1,7 @@
 //! Guarantees that every error response is problem+json: a 4xx/5xx produced below us without a
 //! problem body (axum's 405, a body-limit 413, a panic-free rejection we did not wrap) is replaced
-//! by the problem for its status.
+//! by the problem for its status. The console's HTML error pages are answers written on purpose
+//! and pass as they are.
 
 use crate::error::{ApiError, ErrorCode, PROBLEM_JSON};
 use axum::extract::Request;
@@ -11,11 +12,11 @@ use axum::response::{IntoResponse, Response};
 pub async fn layer(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if status.as_u16() < 400 || is_problem {
+    let content_type = response.headers().get(header::CONTENT_TYPE);
+    let is_answer = content_type.is_some_and(|v| {
+        v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()) || v.as_bytes().starts_with(b"text/html")
+    });
+    if status.as_u16() < 400 || is_answer {
         return response;
     }
     let (code, detail) = match status {

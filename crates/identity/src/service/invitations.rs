@@ -12,7 +12,7 @@ use super::Identity;
 use super::access;
 use super::changes::{Change, announce};
 use super::mail::AccountMail;
-use super::sessions::TokenPair;
+use super::sessions::{SessionKind, TokenPair};
 use super::users::parse_role;
 use crate::credentials::TokenFor;
 use crate::error::{Conflict, ManageError};
@@ -161,7 +161,7 @@ impl Identity {
         audit::record(&mut tx, &entry).await?;
         let change = Change::Member(tenant, user);
         announce(&mut tx, &change).await?;
-        let pair = self.start_session(&mut tx, user, invitation.role).await?;
+        let pair = self.start_session(&mut tx, user, invitation.role, SessionKind::Api).await?;
         tx.commit().await?;
         self.forget(&change);
         self.forget(&Change::User(user));

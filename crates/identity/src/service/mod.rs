@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod authenticate;
 pub mod bootstrap;
 pub mod changes;
+pub mod console;
 pub mod invitations;
 pub mod mail;
 pub mod operator;

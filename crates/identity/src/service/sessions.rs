@@ -16,6 +16,14 @@ use platform::{Secret, TenantId, TenantTx, UserId};
 use serde_json::json;
 use uuid::Uuid;
 
+/// Who a session is for: API clients get short access tokens and refresh them; the console keeps
+/// one access token in its cookie and renews it while the session is in use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionKind {
+    Api,
+    Console,
+}
+
 /// What a successful login, refresh or tenant switch hands the client.
 #[derive(Debug)]
 pub struct TokenPair {
@@ -34,6 +42,7 @@ impl Identity {
         email: &str,
         password: &Secret<String>,
         tenant: Option<&str>,
+        kind: SessionKind,
     ) -> Result<TokenPair, LoginError> {
         let account = email.trim().to_ascii_lowercase();
         let client = context.source_ip.as_deref().and_then(|ip| ip.parse().ok());
@@ -67,14 +76,14 @@ impl Identity {
             .map_err(|e| anyhow::anyhow!(e))?
             .ok_or(LoginError::InvalidCredentials)?;
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let pair = self.start_session(&mut tx, user.id, role).await?;
+        let pair = self.start_session(&mut tx, user.id, role, kind).await?;
         let entry = AuditEntry {
             actor: Actor::User(user.id),
             action: "session.login",
             target_type: "user",
             target_id: Some(user.id.to_string()),
             context,
-            summary: json!({ "email": user.email }),
+            summary: json!({ "email": user.email, "console": kind == SessionKind::Console }),
         };
         audit::record(&mut tx, &entry).await?;
         tx.commit().await?;
@@ -139,7 +148,8 @@ impl Identity {
             return Err(RefreshError::Invalid);
         }
         sessions::spend(&mut tx, record.id).await?;
-        let pair = self.issue(&mut tx, record.user_id, role, record.family_id).await?;
+        let pair =
+            self.issue(&mut tx, record.user_id, role, record.family_id, SessionKind::Api).await?;
         let entry = AuditEntry {
             actor: Actor::User(record.user_id),
             action: "session.refresh",
@@ -196,6 +206,7 @@ impl Identity {
         context: &RequestContext,
         principal: &Principal,
         target: &str,
+        kind: SessionKind,
     ) -> Result<Option<TokenPair>, LoginError> {
         let Some(user) = principal
             .user
@@ -210,7 +221,7 @@ impl Identity {
             return Ok(None);
         };
         let mut tx = self.db().tenant_tx(tenant).await?;
-        let pair = self.start_session(&mut tx, user, role).await?;
+        let pair = self.start_session(&mut tx, user, role, kind).await?;
         let entry = principal.audit(
             context,
             "session.switch_tenant",
@@ -246,8 +257,9 @@ impl Identity {
         tx: &mut TenantTx,
         user: UserId,
         role: Role,
+        kind: SessionKind,
     ) -> sqlx::Result<TokenPair> {
-        self.issue(tx, user, role, Uuid::now_v7()).await
+        self.issue(tx, user, role, Uuid::now_v7(), kind).await
     }
 
     /// Issues an access token and the family's next refresh token.
@@ -257,19 +269,24 @@ impl Identity {
         user: UserId,
         role: Role,
         family: Uuid,
+        kind: SessionKind,
     ) -> sqlx::Result<TokenPair> {
         let settings = &self.inner.settings;
         let now = Utc::now();
         let tenant = tx.tenant();
         let refresh = RefreshToken::generate(tenant);
-        sessions::insert_refresh(tx, family, user, &refresh.hash(), now + settings.refresh_ttl)
-            .await?;
-        let (access, _claims) =
-            self.inner.jwt.issue(user, tenant, role.as_str(), family, settings.access_ttl, now);
+        // A console session has no refresh token to hand out, but its family needs a row: it is
+        // what logout, "end every session" and blocking a member revoke.
+        let (ttl, refresh_until) = match kind {
+            SessionKind::Api => (settings.access_ttl, now + settings.refresh_ttl),
+            SessionKind::Console => (settings.console_idle_timeout, now + settings.console_max_age),
+        };
+        sessions::insert_refresh(tx, family, user, &refresh.hash(), refresh_until).await?;
+        let (access, _claims) = self.inner.jwt.issue(user, tenant, role.as_str(), family, ttl, now);
         Ok(TokenPair {
             access_token: Secret::new(access),
             refresh_token: Secret::new(refresh.expose().to_string()),
-            expires_in: settings.access_ttl.num_seconds(),
+            expires_in: ttl.num_seconds(),
         })
     }
 }

@@ -114,6 +114,27 @@ pub(crate) async fn active_tenants_of(
     .await
 }
 
+/// The active tenants of `user` with their names, for the console's tenant switcher; same
+/// transaction rule as `active_tenants_of`.
+#[tracing::instrument(skip(conn))]
+pub(crate) async fn active_tenants_named(
+    conn: &mut PgConnection,
+    user: UserId,
+) -> sqlx::Result<Vec<(TenantId, String, String)>> {
+    sqlx::query("select set_config('app.user_id', $1, true)")
+        .bind(user.to_string())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query_as(
+        "select t.id, t.name, t.slug from memberships m join tenants t on t.id = m.tenant_id
+          where m.user_id = $1 and m.status = 'active' and t.status = 'active'
+          order by t.name, t.id",
+    )
+    .bind(user)
+    .fetch_all(conn)
+    .await
+}
+
 /// What authentication needs to know about an API key.
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub(crate) struct ApiKeyRecord {

@@ -92,6 +92,9 @@ const SELF_SERVICE: &[&str] = &[
     "identity::change_password",
     "identity::logout",
     "identity::switch_tenant",
+    // The console's own session: renewing its token and listing the user's own tenants.
+    "identity::renew_console_session",
+    "identity::switchable_tenants",
 ];
 
 /// Each `pub async fn` of `source` taking a `&Principal`, with its body.

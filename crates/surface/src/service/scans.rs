@@ -55,6 +55,20 @@ impl Surface {
         Ok(Page::from_rows(rows, page, |scan| scan.id))
     }
 
+    /// The tenant's `limit` (1 to 50) latest scans of any asset, newest first.
+    #[tracing::instrument(skip(self, principal))]
+    pub async fn latest_scans(
+        &self,
+        principal: &Principal,
+        limit: u8,
+    ) -> Result<Vec<Scan>, SurfaceError> {
+        principal.require(Permission::ASSETS_VIEW)?;
+        let mut tx = self.db().tenant_tx(principal.tenant).await?;
+        let rows = store::scans::latest(&mut tx, i64::from(limit.clamp(1, 50))).await?;
+        tx.commit().await?;
+        Ok(rows)
+    }
+
     #[tracing::instrument(skip(self, principal))]
     pub async fn scan(&self, principal: &Principal, id: ScanId) -> Result<Scan, SurfaceError> {
         principal.require(Permission::ASSETS_VIEW)?;

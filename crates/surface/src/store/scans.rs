@@ -154,6 +154,19 @@ pub(crate) async fn list(
     rows.into_iter().map(Scan::try_from).collect()
 }
 
+/// The tenant's latest scans of any asset, newest first.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn latest(tx: &mut TenantTx, limit: i64) -> Result<Vec<Scan>, SurfaceError> {
+    let rows: Vec<ScanRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from scans where tenant_id = $1 order by id desc limit $2"
+    )))
+    .bind(tx.tenant())
+    .bind(limit)
+    .fetch_all(&mut **tx)
+    .await?;
+    rows.into_iter().map(Scan::try_from).collect()
+}
+
 /// `queued` (or `running`, for a scan whose worker died) to `running` from the start.
 #[tracing::instrument(skip(tx))]
 pub(crate) async fn start(tx: &mut TenantTx, id: ScanId, total: i64) -> Result<Scan, SurfaceError> {

@@ -7,7 +7,7 @@ use axum::extract::State;
 use edge::ApiError;
 use edge::auth::Context;
 use edge::extract::ApiJson;
-use identity::Identity;
+use identity::{Identity, SessionKind};
 use platform::Secret;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -35,7 +35,13 @@ pub async fn login(
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let pair = identity
-        .login(&context, &request.email, &request.password, request.tenant.as_deref())
+        .login(
+            &context,
+            &request.email,
+            &request.password,
+            request.tenant.as_deref(),
+            SessionKind::Api,
+        )
         .await?;
     Ok(Json(pair.into()))
 }

@@ -6,7 +6,7 @@ use axum::extract::State;
 use edge::ApiError;
 use edge::auth::{Auth, Context};
 use edge::extract::ApiJson;
-use identity::Identity;
+use identity::{Identity, SessionKind};
 use serde::Deserialize;
 use utoipa::ToSchema;
 
@@ -29,7 +29,7 @@ pub async fn switch_tenant(
     ApiJson(request): ApiJson<SwitchTenantRequest>,
 ) -> Result<Json<TokenResponse>, ApiError> {
     let pair = identity
-        .switch_tenant(&context, &principal, &request.tenant)
+        .switch_tenant(&context, &principal, &request.tenant, SessionKind::Api)
         .await?
         .ok_or_else(|| ApiError::not_found("tenant"))?;
     Ok(Json(pair.into()))

@@ -8,9 +8,10 @@
 //! summary; it is pinged, closed when silent, closed when it falls behind (never buffered without
 //! bound), and its credential is checked again periodically and at the token's expiry.
 //!
-//! The console's session cookie (with an Origin check against `public_url`, since a cookie is
-//! ambient authority) belongs here once the web console exists; until then only tokens are
-//! accepted, and Origin is not checked because a token is never sent implicitly.
+//! Without a token, the console's session cookie authenticates the socket, but only when the
+//! upgrade's `Origin` is the console's public origin (`public_url`): a cookie is ambient
+//! authority, and a cross-site page could otherwise open a socket as the user. A token is never
+//! sent implicitly, so token sockets need no Origin check.
 //!
 //! It must never log or echo the credential: the protocol header is read here and nowhere else.
 //!
@@ -25,7 +26,7 @@ use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use edge::AppState;
-use edge::auth::Access;
+use edge::auth::{Access, console};
 use edge::rate_limit::Tier;
 use edge::{ApiError, ErrorCode};
 use notify::feed::protocol::BEARER_PROTOCOL;
@@ -78,7 +79,13 @@ pub async fn connect(
             .into_response();
         }
     };
-    let offered = offered(&headers);
+    let offered = match offered(&headers) {
+        Some(offered) => Some(offered),
+        None => match console_session(&state, &headers) {
+            Ok(offered) => offered,
+            Err(refused) => return refused.into_response(),
+        },
+    };
     upgrade
         .protocols([BEARER_PROTOCOL])
         .read_buffer_size(READ_BUFFER)
@@ -86,6 +93,24 @@ pub async fn connect(
         .max_frame_size(MAX_CLIENT_MESSAGE)
         .max_write_buffer_size(MAX_WRITE_BUFFER)
         .on_upgrade(move |socket| session(state, socket, offered))
+}
+
+/// The console session cookie, if one came with the upgrade from the console's own origin.
+fn console_session(state: &AppState, headers: &HeaderMap) -> Result<Option<Offered>, ApiError> {
+    let Some(token) = console::read_cookie(headers, console::SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    if identity::credentials::looks_like_api_key(&token) {
+        return Ok(None);
+    }
+    let allowed = console::origin_of(&state.services.identity.settings().public_url);
+    if !console::same_origin(headers, &allowed) {
+        return Err(ApiError::new(
+            ErrorCode::FORBIDDEN,
+            "A console session opens the live feed only from the console's own origin.",
+        ));
+    }
+    Ok(Some(Offered { token: Secret::new(token), tenant: None }))
 }
 
 /// The credential offered with the upgrade: the entry after `palisade.bearer` in
