@@ -35,11 +35,16 @@ pub struct Layout {
     pub live_feed: bool,
 }
 
-/// Sections of the console: (key, link, label, what opening it needs). The pages of assets,
-/// changes, rules, channels and administration join this list as they land.
-const SECTIONS: [(&str, &str, &str, Option<Permission>); 2] = [
+/// Sections of the console: (key, link, label, what opening it needs).
+const SECTIONS: [(&str, &str, &str, Option<Permission>); 8] = [
     ("dashboard", "/", "Dashboard", None),
     ("alerts", "/alerts", "Alerts", Some(Permission::ALERTS_VIEW)),
+    ("assets", "/assets", "Assets", Some(Permission::ASSETS_VIEW)),
+    ("changes", "/changes", "Changes", Some(Permission::ASSETS_VIEW)),
+    ("rules", "/rules", "Detection rules", Some(Permission::RULES_MANAGE)),
+    ("channels", "/channels", "Channels", Some(Permission::CHANNELS_MANAGE)),
+    ("admin", "/admin/users", "Administration", Some(Permission::USERS_VIEW)),
+    ("keys", "/admin/api-keys", "API keys", Some(Permission::API_KEYS_MANAGE)),
 ];
 
 impl Layout {

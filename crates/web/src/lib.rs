@@ -12,6 +12,7 @@ mod error;
 mod form;
 mod layout;
 pub mod pages;
+mod respond;
 pub mod session;
 mod statics;
 

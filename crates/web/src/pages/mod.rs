@@ -2,9 +2,13 @@
 //! route takes a rate tier from the edge (`enforce` with public access: the session is checked by
 //! `Viewer`, which sends strangers to the login page instead of answering 401).
 
+pub mod admin;
 pub mod alerts;
+pub mod channels;
 pub mod dashboard;
+pub mod rules;
 pub mod session;
+pub mod surface;
 
 use axum::Router;
 use axum::extract::Request;

@@ -1,0 +1,8 @@
+//! Detection-rule pages.
+
+use axum::Router;
+use edge::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+}
