@@ -3,9 +3,13 @@
 //! feed opened with the session cookie (Origin-checked). The console is served by the same
 //! process as the API, so these run in the API's test binary with its `TestApp`.
 
+mod admin;
+mod channels;
 mod live_feed;
 mod pages;
+mod rules;
 mod session;
+mod surface;
 
 use testapp::TestApp;
 

@@ -1,0 +1,1 @@
+//! Console pages of admin (filled in by their author).

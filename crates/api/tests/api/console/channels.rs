@@ -1,0 +1,1 @@
+//! Console pages of channels (filled in by their author).

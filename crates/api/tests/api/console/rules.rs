@@ -1,0 +1,1 @@
+//! Console pages of rules (filled in by their author).

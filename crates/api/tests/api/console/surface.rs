@@ -1,0 +1,1 @@
+//! Console pages of surface (filled in by their author).
