@@ -4,7 +4,8 @@
 #   * schemathesis, the OpenAPI fuzzer (PyPI), used by the api crate's `fuzz` test;
 #   * curl (Debian), the HTTP/2 client the api crate's `connections` tests drive;
 #   * moto's S3-compatible server (PyPI, `moto[server]`), the peer of diffscan's S3 object
-#     store test (run on loopback with signature checking on).
+#     store test (run on loopback with signature checking on);
+#   * Chromium and ChromeDriver (Debian), the browser the console-e2e crate's tests drive.
 # They are test tools only, never part of the product.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,10 @@ venv="$tools/venv"
 
 if ! command -v curl >/dev/null; then
   apt-get update -q && apt-get install -y -q curl
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium chromium-driver
 fi
 
 if [ -x "$venv/bin/schemathesis" ] \

@@ -91,6 +91,27 @@ impl TestApp {
 
     /// Like `spawn`, after letting the test adjust the settings.
     pub async fn spawn_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        Self::serve_on(listener, adjust).await
+    }
+
+    /// Like `spawn_with`, with `public_url` set to `http://localhost:<port>` of the server
+    /// itself, so that a browser pointed at it is on the console's own origin.
+    pub async fn spawn_as_own_origin(adjust: impl FnOnce(&mut Settings)) -> TestApp {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
+        let origin = format!("http://localhost:{}", listener.local_addr().expect("address").port());
+        Self::serve_on(listener, |settings| {
+            settings.notify.public_url = origin.clone();
+            settings.identity.public_url = origin;
+            adjust(settings);
+        })
+        .await
+    }
+
+    async fn serve_on(
+        listener: tokio::net::TcpListener,
+        adjust: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         testkit::logs::capture();
         let db = test_db().await;
         let mut settings = test_settings();
@@ -107,7 +128,6 @@ impl TestApp {
         let state = AppState::new(services.clone(), settings.http.clone(), settings.limits.clone());
         let router = api::router_with(state.clone(), web::routes(&state));
         let connections = settings.http.connections.clone();
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a port");
         let address = listener.local_addr().expect("local address");
         let server = edge::Server::new(router.clone(), connections.clone());
         tokio::spawn(server.serve(listener, std::future::pending(), Duration::from_secs(1)));

@@ -27,6 +27,12 @@ impl Submitted {
             .filter(|value| !value.is_empty())
     }
 
+    /// The first value of field `name` exactly as sent, whitespace kept (YAML, where indentation
+    /// and line numbers matter); `None` when absent.
+    pub fn raw(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str())
+    }
+
     /// Every non-empty value of field `name` (checkbox lists), in order.
     pub fn all(&self, name: &str) -> Vec<&str> {
         self.fields

@@ -322,7 +322,9 @@ impl Surface {
         Ok(())
     }
 
-    fn instructions(&self, value: &AssetValue, token: &str) -> Instructions {
+    /// How to publish `token` for `value` (what `authorize` answered when it issued the token),
+    /// for a page showing an open challenge again.
+    pub fn instructions(&self, value: &AssetValue, token: &str) -> Instructions {
         let methods = verify::methods_for(value.kind()).to_vec();
         let dns = value.domain().map(|domain| DnsInstruction {
             name: verify::txt_name(domain.as_str()),

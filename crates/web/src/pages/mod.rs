@@ -19,7 +19,14 @@ use edge::auth::{Access, enforce};
 use edge::rate_limit::Tier;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().merge(session::routes()).merge(dashboard::routes()).merge(alerts::routes())
+    Router::new()
+        .merge(session::routes())
+        .merge(dashboard::routes())
+        .merge(alerts::routes())
+        .merge(admin::routes())
+        .merge(surface::routes())
+        .merge(rules::routes())
+        .merge(channels::routes())
 }
 
 /// `route` limited by `tier`.

@@ -12,7 +12,7 @@ pub mod csrf;
 pub(crate) mod viewer;
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 use edge::AppState;
@@ -26,7 +26,15 @@ pub use edge::auth::console::SESSION_COOKIE;
 
 /// Authenticates the session cookie (when no bearer credential came with the request), renews
 /// its token when due, and clears a cookie that no longer names a live session.
-pub async fn layer(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = authenticated(state, request, next).await;
+    // Same-origin referrers let the browser name the origin of the console's own form posts
+    // (under `no-referrer` it sends `Origin: null`); other sites still learn nothing.
+    response.headers_mut().insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    response
+}
+
+async fn authenticated(state: AppState, mut request: Request, next: Next) -> Response {
     let presented = read_cookie(request.headers(), SESSION_COOKIE);
     let already =
         matches!(request.extensions().get::<AuthOutcome>(), Some(AuthOutcome::Authenticated(_)));
