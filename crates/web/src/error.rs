@@ -32,8 +32,7 @@ impl PageError {
     pub fn form_errors(&self) -> Option<(String, Vec<FieldError>)> {
         let PageError::Api(error) = self else { return None };
         let problem = error.to_problem();
-        (problem.status == 409 || problem.status == 422 || problem.status == 400)
-            .then_some((problem.detail, problem.errors))
+        matches!(problem.status, 400 | 409 | 422 | 429).then_some((problem.detail, problem.errors))
     }
 }
 

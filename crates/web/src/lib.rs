@@ -11,6 +11,7 @@ pub mod charts;
 mod error;
 mod form;
 mod layout;
+mod notice;
 pub mod pages;
 mod respond;
 pub mod session;

@@ -7,10 +7,10 @@
 //! The expiry is a date (the key works until the end of that day, UTC); it must be a real date
 //! of a four-digit year, else the field says so and nothing is created.
 
-use super::Notice;
 use super::api_keys::{Created, KeyForm, render};
 use crate::error::PageError;
 use crate::form::Submitted;
+use crate::notice::Notice;
 use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};

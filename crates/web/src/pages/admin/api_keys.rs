@@ -3,9 +3,10 @@
 //! form to create one (a name, scopes among the permissions the user holds, an optional expiry
 //! date). Never the key itself: only the page answering its creation shows it (`created`), once.
 
-use super::{Notice, SubNavItem, subnav};
+use super::{SubNavItem, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Query, State};

@@ -4,9 +4,10 @@
 //! Actors are shown by email when the viewer may list the members. A filter that cannot be read
 //! is said beside its field and nothing is listed.
 
-use super::{Notice, SubNavItem, filter_text, link, subnav};
+use super::{SubNavItem, filter_text, link, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Query, State};

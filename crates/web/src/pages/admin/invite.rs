@@ -3,10 +3,10 @@
 //! by email. `POST /admin/invitations/{id}/revoke` withdraws a pending invitation. A refusal of
 //! what was typed is said on the invitation form, with the address and role kept.
 
-use super::Notice;
 use super::users::{Forms, UsersQuery, render};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};

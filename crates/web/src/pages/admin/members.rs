@@ -4,10 +4,10 @@
 //! an administrator). A refusal of that kind is said at the top of the member list; anything
 //! else (403, 404) is the error page. Success goes back to the list the user came from.
 
-use super::Notice;
 use super::users::{Forms, UsersQuery, render};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};

@@ -2,8 +2,8 @@
 //! audit log, and (for global administrators) the tenants. Every page and action calls identity's
 //! services, which check the permission again; the pages only hide what the user may not use.
 //!
-//! This module owns what the admin pages share: their routes, the sub-navigation at the top of
-//! each page, and `Notice`, a refusal shown on the form it concerns.
+//! This module owns what the admin pages share: their routes and the sub-navigation at the top
+//! of each page.
 
 mod api_key_create;
 mod api_key_revoke;
@@ -21,10 +21,9 @@ use super::tiered;
 use crate::error::PageError;
 use crate::session::Viewer;
 use axum::Router;
-use axum::http::StatusCode;
 use axum::routing::{get, post};
+use edge::AppState;
 use edge::rate_limit::Tier;
-use edge::{AppState, FieldError};
 use platform::access::Permission;
 
 pub fn routes() -> Router<AppState> {
@@ -70,39 +69,6 @@ pub fn subnav(viewer: &Viewer, current: &str) -> Vec<SubNavItem> {
         .filter(|(_, _, _, needs)| viewer.can(*needs))
         .map(|(key, href, label, _)| SubNavItem { href, label, current: *key == current })
         .collect()
-}
-
-/// What a page tells the user about the form it concerns: a refusal of what they typed (the
-/// sentence at the top, the field errors beside their fields) or a success.
-#[derive(Debug, Default)]
-pub struct Notice {
-    pub error: Option<String>,
-    pub fields: Vec<FieldError>,
-    pub done: Option<String>,
-}
-
-impl Notice {
-    /// A success to say at the top of the form.
-    pub fn done(message: impl Into<String>) -> Notice {
-        Notice { done: Some(message.into()), ..Notice::default() }
-    }
-
-    /// The refusal to show on the form with its status, when it is about what was typed (a
-    /// validation error or a conflict); any other failure stays an error page.
-    pub fn refusal(error: PageError) -> Result<(StatusCode, Notice), PageError> {
-        let Some((detail, fields)) = error.form_errors() else { return Err(error) };
-        let status = match &error {
-            PageError::Api(api) => StatusCode::from_u16(api.to_problem().status).ok(),
-            PageError::SignIn(_) => None,
-        };
-        let notice = Notice { error: Some(detail), fields, done: None };
-        Ok((status.unwrap_or(StatusCode::UNPROCESSABLE_ENTITY), notice))
-    }
-
-    /// The message for field `name`, if it was refused.
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields.iter().find(|f| f.field == name).map(|f| f.message.as_str())
-    }
 }
 
 /// A query-string value as a filter: trimmed, empty as absent; refused when it holds control

@@ -4,9 +4,10 @@
 //! `ROLES_MANAGE` the grid can be saved or reset to the defaults (`roles_save`); with
 //! `ROLES_VIEW` only, every box is disabled and there is no button.
 
-use super::{Notice, SubNavItem, subnav};
+use super::{SubNavItem, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Query, State};

@@ -5,10 +5,10 @@
 //! out. `POST /admin/roles/reset` restores the defaults (`reset_roles`). A refusal of what was
 //! submitted is said above the grid, which shows what was submitted.
 
-use super::Notice;
 use super::roles::{Grid, render};
 use crate::error::PageError;
 use crate::form::Submitted;
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};

@@ -4,10 +4,10 @@
 //! be suspended). A refusal of what was typed (a bad or taken slug) is said on the form with the
 //! fields kept; anything else is the error page. Success goes back to the list.
 
-use super::Notice;
 use super::tenants::{TenantForm, TenantsQuery, render};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};

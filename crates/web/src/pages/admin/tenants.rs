@@ -2,9 +2,10 @@
 //! optionally only the active or suspended ones, with cursor paging; the form to create one and
 //! a suspend/restore button per tenant (`tenant_actions`). Anyone else gets the service's 403.
 
-use super::{Notice, SubNavItem, filter_text, link, subnav};
+use super::{SubNavItem, filter_text, link, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Query, State};

@@ -3,9 +3,10 @@
 //! `USERS_MANAGE` each member gets a role change and block/restore, and an invitation form sits
 //! above the list. The actions (`members`, `invite`) render this page again to say a refusal.
 
-use super::{Notice, SubNavItem, filter_text, link, subnav};
+use super::{SubNavItem, filter_text, link, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Query, State};

@@ -4,11 +4,11 @@
 //! other kinds go on to their page. A refusal comes back on the form it concerns, what was typed
 //! kept (never the password), nothing stored.
 
-use super::Notice;
 use super::detail::{self, Extras};
 use super::list::{AddForm, ListQuery, add_forms, form_kind, render};
 use crate::error::PageError;
 use crate::form::Submitted;
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::State;
 use axum::http::StatusCode;

@@ -4,11 +4,11 @@
 //! webhook signing secret just created (shown this once, with a copy button), a refusal or a
 //! success. Another tenant's channel is not found. Deliveries need `EVENTS_VIEW` as well.
 
-use super::Notice;
 use super::list::filters;
 use crate::error::PageError;
 use crate::form::parse_id;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Path, Query, State};

@@ -4,9 +4,9 @@
 //! severity and event types it receives. `render` draws the page for the create action too, with
 //! what was typed kept (never a password) and the refusal on the form it concerns.
 
-use super::Notice;
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::session::Viewer;
 use askama::Template;
 use axum::extract::{Query, State};

@@ -3,10 +3,10 @@
 //! `CHANNELS_MANAGE` and audits it; then back to the delivery's channel. A delivery in any other
 //! state is said on the channel page the button was on; another tenant's is not found.
 
-use super::Notice;
 use super::detail::{Extras, render_id};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};

@@ -4,10 +4,10 @@
 //! channel's page, where the delivery appears; a disabled channel or a sixth test in a minute is
 //! said on that page.
 
-use super::Notice;
 use super::detail::{Extras, render_id};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};

@@ -2,10 +2,10 @@
 //! disabled channel gets no new deliveries) through the notify service, which checks
 //! `CHANNELS_MANAGE` and audits the change; then back to the channel's page.
 
-use super::Notice;
 use super::detail::{Extras, render_id};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Response};

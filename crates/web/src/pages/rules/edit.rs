@@ -4,10 +4,11 @@
 //! field: a rule that does not compile shows the parser's message and the line it points at.
 //! Users without `RULES_MANAGE` see a stored rule read-only and cannot open the new-rule form.
 
-use super::{Notice, refused_line};
+use super::refused_line;
 use crate::error::PageError;
 use crate::form::parse_id;
 use crate::layout::Layout;
+use crate::notice::Notice;
 use crate::pages::dashboard::severity_class;
 use crate::session::Viewer;
 use alerts::model::{DetectionRule, DetectionRuleId};
@@ -123,7 +124,7 @@ async fn render_with(
         action: rule.as_ref().map_or("/rules".to_string(), |r| format!("/rules/{}", r.id)),
         rule,
         refused,
-        exception_errors: draft.notice.exception_errors(),
+        exception_errors: super::exception_errors(&draft.notice),
         matched: draft.verdicts.iter().flatten().filter(|v| v.matched).count(),
         can_manage: viewer.can(Permission::RULES_MANAGE),
         draft,

@@ -3,10 +3,10 @@
 //! checks `RULES_MANAGE`. When it refuses what was typed (the parser's message and line, a bad
 //! exception, a duplicate Sigma id) the form comes back with everything kept and nothing saved.
 
-use super::Notice;
 use super::edit::{Draft, render};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use crate::respond::see_other;
 use alerts::model::DetectionRuleId;
 use alerts::service::rules::RuleInput;

@@ -3,11 +3,11 @@
 //! nothing. The form comes back with everything kept and a verdict per event, or the refusal
 //! beside its field (a rule that does not compile, events that are not JSON).
 
-use super::Notice;
 use super::edit::{Draft, VerdictRow, render};
 use super::save::{exceptions, posted};
 use crate::error::PageError;
 use crate::form::{Submitted, parse_id};
+use crate::notice::Notice;
 use axum::extract::State;
 use axum::response::{Html, IntoResponse, Response};
 use edge::AppState;
