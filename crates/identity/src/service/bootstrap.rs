@@ -28,7 +28,7 @@ impl Identity {
     ) -> anyhow::Result<BootstrapOutcome> {
         let email =
             Email::parse(email).map_err(|e| anyhow::anyhow!("PALISADE_ADMIN_EMAIL: {e}"))?;
-        let generated = password.is_none().then(|| Secret::new(generate_password()));
+        let generated = password.is_none().then(|| Secret::new(generate_password(email.as_str())));
         let chosen =
             password.or(generated.as_ref()).map(|p| p.expose().as_str()).unwrap_or_default();
         let password = NewPassword::parse(chosen, email.as_str())
