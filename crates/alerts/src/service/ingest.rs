@@ -14,8 +14,8 @@ use crate::ingest::{
 use crate::model::ids::to_millis;
 use crate::model::{AlertId, AlertSourceId, DetectionRuleId, SourceAuth, TenantAlertSettings};
 use crate::store::{self, sources::Credential};
-use chrono::Utc;
-use detect::SourceKind;
+use chrono::{DateTime, Utc};
+use detect::{FingerprintConfig, SourceKind};
 use platform::access::{Permission, Principal};
 use platform::audit::RequestContext;
 use platform::{FieldCode, TenantId};
@@ -175,39 +175,18 @@ impl Alerts {
         ingest_source: Option<AlertSourceId>,
         request: IngestRequest<'_>,
     ) -> Result<IngestReport, AlertsError> {
-        let items = read_items(request.source, request.body, request.ndjson)?;
         let received_at = to_millis(Utc::now());
         let (settings, rules) = self.ingest_context(acting.tenant()).await?;
+        // Reading and normalizing a batch of a thousand alerts (and running the detection rules
+        // on them) is tens of milliseconds of CPU: done on a blocking thread, so that the
+        // runtime's workers keep answering the requests that wait meanwhile.
+        let (source, body, ndjson) = (request.source, request.body.to_vec(), request.ndjson);
         let fingerprints = settings.fingerprint_config();
-        let mut originals: Vec<Prepared> = Vec::with_capacity(items.len());
-        let mut rejected = Vec::new();
-        let mut detections: Vec<Detection> = Vec::new();
-        for item in items {
-            let prepared = item.parsed.and_then(|(value, raw)| {
-                crate::ingest::prepare::prepare(
-                    request.source,
-                    item.index,
-                    &value,
-                    raw,
-                    received_at,
-                    &fingerprints,
-                )
-            });
-            match prepared {
-                Ok(prepared) => {
-                    detections.extend(crate::ingest::prepare::detect_on_alert(
-                        &rules,
-                        &prepared,
-                        received_at,
-                        &fingerprints,
-                    ));
-                    originals.push(prepared);
-                }
-                Err(Rejection { code, message }) => {
-                    rejected.push(Rejected { index: item.index, code, message })
-                }
-            }
-        }
+        let (originals, rejected, detections) = tokio::task::spawn_blocking(move || {
+            prepare_all(source, &body, ndjson, received_at, &fingerprints, &rules)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("preparing an ingested batch: {e}"))??;
         let batch = Batch {
             source: request.source.as_str(),
             ingest_source,
@@ -232,33 +211,16 @@ impl Alerts {
         ndjson: bool,
     ) -> Result<IngestReport, AlertsError> {
         principal.require(Permission::ALERTS_INGEST)?;
-        let items = read_items(SourceKind::Palisade, body, ndjson)?;
         let received_at = to_millis(Utc::now());
         let (settings, rules) = self.ingest_context(principal.tenant).await?;
         let fingerprints = settings.fingerprint_config();
-        let mut rejected = Vec::new();
-        let mut detections = Vec::new();
-        for item in items {
-            match item.parsed {
-                Ok((event, _)) if event.is_object() => {
-                    detections.extend(crate::ingest::prepare::detect_on_event(
-                        &rules,
-                        item.index,
-                        &event,
-                        received_at,
-                        &fingerprints,
-                    ));
-                }
-                Ok(_) => rejected.push(Rejected {
-                    index: item.index,
-                    code: FieldCode::NOT_AN_OBJECT,
-                    message: "the event is not a JSON object".into(),
-                }),
-                Err(Rejection { code, message }) => {
-                    rejected.push(Rejected { index: item.index, code, message })
-                }
-            }
-        }
+        // CPU-bound, like `prepare_all`: on a blocking thread.
+        let body = body.to_vec();
+        let (rejected, detections) = tokio::task::spawn_blocking(move || {
+            detect_on_events(&body, ndjson, received_at, &fingerprints, &rules)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("evaluating pushed events: {e}"))??;
         let batch = Batch {
             source: "sigma",
             ingest_source: None,
@@ -293,6 +255,7 @@ impl Alerts {
         acting: &Acting<'_>,
         batch: &Batch<'_>,
     ) -> Result<Written, AlertsError> {
+        let _turn = self.inner.writers.acquire().await.map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -322,4 +285,83 @@ pub(crate) fn retryable(error: &AlertsError) -> bool {
             .and_then(|d| d.code())
             .is_some_and(|code| code == "40P01" || code == "40001")
     })
+}
+
+/// The detections the tenant's rules raise on every event of `body`, and the items that are no
+/// events.
+fn detect_on_events(
+    body: &[u8],
+    ndjson: bool,
+    received_at: DateTime<Utc>,
+    fingerprints: &FingerprintConfig,
+    rules: &super::rules::CompiledRules,
+) -> Result<(Vec<Rejected>, Vec<Detection>), AlertsError> {
+    let items = read_items(SourceKind::Palisade, body, ndjson)?;
+    let mut rejected = Vec::new();
+    let mut detections = Vec::new();
+    for item in items {
+        match item.parsed {
+            Ok((event, _)) if event.is_object() => {
+                detections.extend(crate::ingest::prepare::detect_on_event(
+                    rules,
+                    item.index,
+                    &event,
+                    received_at,
+                    fingerprints,
+                ));
+            }
+            Ok(_) => rejected.push(Rejected {
+                index: item.index,
+                code: FieldCode::NOT_AN_OBJECT,
+                message: "the event is not a JSON object".into(),
+            }),
+            Err(Rejection { code, message }) => {
+                rejected.push(Rejected { index: item.index, code, message })
+            }
+        }
+    }
+    Ok((rejected, detections))
+}
+
+/// Every item of `body` read, normalized and fingerprinted (`Prepared`) or refused
+/// (`Rejected`), with the detections the tenant's rules raise on the accepted ones.
+fn prepare_all(
+    source: SourceKind,
+    body: &[u8],
+    ndjson: bool,
+    received_at: DateTime<Utc>,
+    fingerprints: &FingerprintConfig,
+    rules: &super::rules::CompiledRules,
+) -> Result<(Vec<Prepared>, Vec<Rejected>, Vec<Detection>), AlertsError> {
+    let items = read_items(source, body, ndjson)?;
+    let mut originals: Vec<Prepared> = Vec::with_capacity(items.len());
+    let mut rejected = Vec::new();
+    let mut detections: Vec<Detection> = Vec::new();
+    for item in items {
+        let prepared = item.parsed.and_then(|(value, raw)| {
+            crate::ingest::prepare::prepare(
+                source,
+                item.index,
+                &value,
+                raw,
+                received_at,
+                fingerprints,
+            )
+        });
+        match prepared {
+            Ok(prepared) => {
+                detections.extend(crate::ingest::prepare::detect_on_alert(
+                    rules,
+                    &prepared,
+                    received_at,
+                    fingerprints,
+                ));
+                originals.push(prepared);
+            }
+            Err(Rejection { code, message }) => {
+                rejected.push(Rejected { index: item.index, code, message })
+            }
+        }
+    }
+    Ok((originals, rejected, detections))
 }

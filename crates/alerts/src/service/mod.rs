@@ -31,6 +31,8 @@ struct Inner {
     settings: AlertsSettings,
     /// Each tenant's compiled detection rules, with the rule-set version they were built from.
     rules: Mutex<HashMap<TenantId, Arc<CompiledRules>>>,
+    /// Turns for writing an ingested batch (`AlertsSettings::ingest_writers`).
+    writers: tokio::sync::Semaphore,
 }
 
 #[derive(Clone)]
@@ -48,9 +50,9 @@ impl Alerts {
     /// The service on `db`. Signing secrets are sealed with the installation's keyring, which
     /// `notify` owns.
     pub fn new(db: Db, notify: Notify, settings: AlertsSettings) -> Alerts {
-        Alerts {
-            inner: Arc::new(Inner { db, notify, settings, rules: Mutex::new(HashMap::new()) }),
-        }
+        let writers = tokio::sync::Semaphore::new(settings.ingest_writers.max(1));
+        let rules = Mutex::new(HashMap::new());
+        Alerts { inner: Arc::new(Inner { db, notify, settings, rules, writers }) }
     }
 
     pub fn db(&self) -> &Db {
