@@ -182,11 +182,12 @@ impl Alerts {
         // runtime's workers keep answering the requests that wait meanwhile.
         let (source, body, ndjson) = (request.source, request.body.to_vec(), request.ndjson);
         let fingerprints = settings.fingerprint_config();
-        let (originals, rejected, detections) = tokio::task::spawn_blocking(move || {
-            prepare_all(source, &body, ndjson, received_at, &fingerprints, &rules)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("preparing an ingested batch: {e}"))??;
+        let PreparedBatch { originals, rejected, detections } =
+            tokio::task::spawn_blocking(move || {
+                prepare_all(source, &body, ndjson, received_at, &fingerprints, &rules)
+            })
+            .await
+            .map_err(|e| anyhow::anyhow!("preparing an ingested batch: {e}"))??;
         let batch = Batch {
             source: request.source.as_str(),
             ingest_source,
@@ -323,6 +324,13 @@ fn detect_on_events(
     Ok((rejected, detections))
 }
 
+/// A batch ready to write: the accepted items, the refused ones and the detections.
+struct PreparedBatch {
+    originals: Vec<Prepared>,
+    rejected: Vec<Rejected>,
+    detections: Vec<Detection>,
+}
+
 /// Every item of `body` read, normalized and fingerprinted (`Prepared`) or refused
 /// (`Rejected`), with the detections the tenant's rules raise on the accepted ones.
 fn prepare_all(
@@ -332,7 +340,7 @@ fn prepare_all(
     received_at: DateTime<Utc>,
     fingerprints: &FingerprintConfig,
     rules: &super::rules::CompiledRules,
-) -> Result<(Vec<Prepared>, Vec<Rejected>, Vec<Detection>), AlertsError> {
+) -> Result<PreparedBatch, AlertsError> {
     let items = read_items(source, body, ndjson)?;
     let mut originals: Vec<Prepared> = Vec::with_capacity(items.len());
     let mut rejected = Vec::new();
@@ -363,5 +371,5 @@ fn prepare_all(
             }
         }
     }
-    Ok((originals, rejected, detections))
+    Ok(PreparedBatch { originals, rejected, detections })
 }
