@@ -13,6 +13,7 @@ mod form;
 mod layout;
 mod notice;
 pub mod pages;
+mod query;
 mod respond;
 pub mod session;
 mod statics;

@@ -6,11 +6,12 @@ use super::tiered;
 use crate::charts::{Bar, bars};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use alerts::model::StatsRange;
 use askama::Template;
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use axum::routing::get;
 use chrono::{Duration, Utc};
@@ -70,7 +71,7 @@ pub fn severity_class(severity: Severity) -> &'static str {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(range): Query<Range>,
+    PageQuery(range): PageQuery<Range>,
 ) -> Result<Html<String>, PageError> {
     let layout = Layout::load(&state, &viewer, "dashboard", "Dashboard").await?;
     let days = if range.days == Some(30) { 30 } else { 7 };

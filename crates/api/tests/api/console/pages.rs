@@ -169,3 +169,16 @@ async fn the_dashboard_charts_open_alerts_and_the_trend_as_svg() {
     assert!(page.body.contains("<title>High: 2</title>"), "two open high alerts");
     assert!(page.body.contains("last 30 days"));
 }
+
+#[tokio::test]
+async fn numbers_too_big_for_a_filter_are_refused_as_a_console_page_in_plain_words() {
+    let soc = Soc::start().await;
+    let mut browser = Browser::new(&soc.app);
+    browser.sign_in(&soc.admin.email, &soc.admin.password, None).await;
+    for path in ["/alerts?limit=99999999999", "/?days=99999999", "/rules?limit=-1"] {
+        let answer = browser.get(path).await;
+        assert_eq!(answer.status, 400, "{path}");
+        assert!(answer.body.contains(r#"class="error""#), "{path}: an HTML page, not problem+json");
+        assert!(answer.body.contains("filters could not be read"), "{path}: {}", answer.body);
+    }
+}

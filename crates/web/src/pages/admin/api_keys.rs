@@ -7,9 +7,10 @@ use super::{SubNavItem, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::{DateTime, Utc};
 use edge::AppState;
@@ -70,7 +71,7 @@ struct KeysPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<KeysQuery>,
+    PageQuery(query): PageQuery<KeysQuery>,
 ) -> Result<Html<String>, PageError> {
     Ok(Html(render(&state, &viewer, query.cursor, KeyForm::default(), None).await?))
 }

@@ -8,9 +8,10 @@ use super::{SubNavItem, filter_text, link, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -114,7 +115,7 @@ struct AuditPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<AuditQuery>,
+    PageQuery(query): PageQuery<AuditQuery>,
 ) -> Result<Response, PageError> {
     let (status, rows, next, notice) = match list(&state, &viewer, &query).await {
         Ok((rows, next)) => (StatusCode::OK, rows, next, Notice::default()),

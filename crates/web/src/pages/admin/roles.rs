@@ -8,9 +8,10 @@ use super::{SubNavItem, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use edge::AppState;
 use identity::service::roles::RoleEntry;
@@ -57,7 +58,7 @@ struct RolesPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(done): Query<Done>,
+    PageQuery(done): PageQuery<Done>,
 ) -> Result<Html<String>, PageError> {
     let notice = match done.done.as_deref() {
         Some("saved") => Notice::done("The role matrix was saved."),

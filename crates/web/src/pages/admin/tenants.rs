@@ -6,9 +6,10 @@ use super::{SubNavItem, filter_text, link, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::{DateTime, Utc};
 use edge::AppState;
@@ -58,7 +59,7 @@ struct TenantsPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<TenantsQuery>,
+    PageQuery(query): PageQuery<TenantsQuery>,
 ) -> Result<Html<String>, PageError> {
     Ok(Html(render(&state, &viewer, query, TenantForm::default(), Notice::default()).await?))
 }

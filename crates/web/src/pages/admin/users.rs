@@ -7,9 +7,10 @@ use super::{SubNavItem, filter_text, link, subnav};
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use chrono::{DateTime, Utc};
 use edge::AppState;
@@ -83,7 +84,7 @@ struct UsersPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<UsersQuery>,
+    PageQuery(query): PageQuery<UsersQuery>,
 ) -> Result<Html<String>, PageError> {
     Ok(Html(render(&state, &viewer, query, Forms::default()).await?))
 }

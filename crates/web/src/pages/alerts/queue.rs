@@ -5,10 +5,11 @@
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::pages::dashboard::severity_class;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use alerts::model::{AlertFilter, AlertSummary, FilterInput};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use edge::AppState;
 use platform::PageRequest;
@@ -94,7 +95,7 @@ struct QueuePage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<QueueQuery>,
+    PageQuery(query): PageQuery<QueueQuery>,
 ) -> Result<Html<String>, PageError> {
     let layout = Layout::load(&state, &viewer, "alerts", "Alert queue").await?;
     let (rows, next, error) = match list(&state, &viewer, &query).await {

@@ -9,9 +9,10 @@ use crate::error::PageError;
 use crate::form::parse_id;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 use edge::AppState;
 use notify::model::{Channel, ChannelSettings, DeliveryFilter, DeliveryRow, DeliveryStatus};
@@ -141,7 +142,7 @@ pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(query): Query<ShowQuery>,
+    PageQuery(query): PageQuery<ShowQuery>,
 ) -> Result<Html<String>, PageError> {
     let id: ChannelId = parse_id(&id)?;
     let delivery =

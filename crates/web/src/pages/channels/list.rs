@@ -7,9 +7,10 @@
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::notice::Notice;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use edge::AppState;
 use notify::model::Channel;
@@ -140,7 +141,7 @@ pub async fn render(
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     Ok(Html(render(&state, &viewer, &query, add_forms(None)).await?))
 }

@@ -10,10 +10,11 @@ use crate::form::parse_id;
 use crate::layout::Layout;
 use crate::notice::Notice;
 use crate::pages::dashboard::severity_class;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use alerts::model::{DetectionRule, DetectionRuleId};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::response::Html;
 use detect::sigma::EventVerdict;
 use edge::{ApiError, AppState};
@@ -148,7 +149,7 @@ pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    Query(query): Query<ShowQuery>,
+    PageQuery(query): PageQuery<ShowQuery>,
 ) -> Result<Html<String>, PageError> {
     let id: DetectionRuleId = parse_id(&id)?;
     let rule = state.services.alerts.rule(&viewer.principal, id).await?;

@@ -6,10 +6,11 @@
 use crate::error::PageError;
 use crate::layout::Layout;
 use crate::pages::dashboard::severity_class;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use alerts::model::DetectionRule;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use edge::AppState;
 use platform::PageRequest;
@@ -58,7 +59,7 @@ fn enabled_filter(text: Option<&str>) -> Result<Option<bool>, PageError> {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ListQuery>,
+    PageQuery(query): PageQuery<ListQuery>,
 ) -> Result<Html<String>, PageError> {
     let layout = Layout::load(&state, &viewer, "rules", "Detection rules").await?;
     let (rows, next, error) = match list(&state, &viewer, &query).await {

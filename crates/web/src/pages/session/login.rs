@@ -7,9 +7,10 @@
 //! Failures are slowed by identity's login throttle, as for the API.
 
 use crate::error::PageError;
+use crate::query::PageQuery;
 use crate::session::{Cookie, csrf, read_cookie};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use edge::AppState;
@@ -68,7 +69,7 @@ fn form(
     Ok((status, [(header::SET_COOKIE, cookie.header())], Html(page.render()?)).into_response())
 }
 
-pub async fn show(Query(query): Query<Next>) -> Result<Response, PageError> {
+pub async fn show(PageQuery(query): PageQuery<Next>) -> Result<Response, PageError> {
     form(StatusCode::OK, safe_next(query.next.as_deref()), "", "", None)
 }
 

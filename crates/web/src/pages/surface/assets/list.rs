@@ -6,9 +6,10 @@
 use super::super::{Refusal, status_class};
 use crate::error::PageError;
 use crate::layout::Layout;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use edge::AppState;
@@ -123,7 +124,7 @@ struct AssetsPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<AssetsQuery>,
+    PageQuery(query): PageQuery<AssetsQuery>,
 ) -> Result<Response, PageError> {
     render(&state, &viewer, query, AddForm::default(), None).await
 }

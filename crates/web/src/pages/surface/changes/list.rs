@@ -8,9 +8,10 @@ use super::super::with_query;
 use crate::error::PageError;
 use crate::form::parse_id;
 use crate::layout::Layout;
+use crate::query::PageQuery;
 use crate::session::Viewer;
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
 use edge::AppState;
 use platform::PageRequest;
@@ -131,7 +132,7 @@ struct ChangesPage {
 pub async fn show(
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(query): Query<ChangesQuery>,
+    PageQuery(query): PageQuery<ChangesQuery>,
 ) -> Result<Html<String>, PageError> {
     let layout = Layout::load(&state, &viewer, "changes", "Changes").await?;
     let (rows, next, asset, error) = match list(&state, &viewer, &query).await {
