@@ -45,12 +45,19 @@ pub enum PlannerHint {
     /// `enable_bitmapscan = off`: for pages read backwards along an index, which a bitmap scan
     /// would have to sort.
     NoBitmapScan,
+    /// `plan_cache_mode = force_custom_plan`: for statements over tables that fill and drain in
+    /// bursts (the relay's queue and deliveries). A connection caches a generic plan after five
+    /// executions and keeps it until the table's statistics change; one cached while the table
+    /// was nearly empty scans a whole tenant's rows by any index on `tenant_id` where a
+    /// primary-key lookup of a few ids was meant.
+    CustomPlans,
 }
 
 impl PlannerHint {
     fn setting(self) -> (&'static str, &'static str) {
         match self {
             PlannerHint::NoBitmapScan => ("enable_bitmapscan", "off"),
+            PlannerHint::CustomPlans => ("plan_cache_mode", "force_custom_plan"),
         }
     }
 }

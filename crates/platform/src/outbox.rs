@@ -109,19 +109,15 @@ async fn record(
     let tenant = tx.tenant();
     let event_id = EventId::generate();
     let subject: String = event.subject.chars().take(500).collect();
-    sqlx::query(
-        "insert into events (tenant_id, id, type, severity, title, payload) values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(tenant)
-    .bind(event_id)
-    .bind(event.kind)
-    .bind(event.severity.as_str())
-    .bind(&subject)
-    .bind(&event.payload)
-    .execute(&mut **tx)
-    .await?;
+    // One round trip, since every write of every capability pays it: the event, a delivery per
+    // matching channel with its queue row, the relay's wake-up when there is one, and the live
+    // feed's notification (both sent by PostgreSQL at commit, never before). The deliveries'
+    // foreign key to the event is checked at the end of the statement, when the event exists.
     let deliveries: Vec<DeliveryId> = sqlx::query_scalar(
-        "with inserted as (
+        "with event as (
+             insert into events (tenant_id, id, type, severity, title, payload)
+             values ($1, $2, $3, $4, $6, $7)),
+         inserted as (
              insert into deliveries (tenant_id, id, event_id, channel_id)
              select $1, gen_random_uuid(), $2, c.id from channels c
               where c.tenant_id = $1
@@ -133,8 +129,13 @@ async fn record(
              returning tenant_id, id, channel_id),
          queued as (
              insert into relay.due (delivery_id, tenant_id, channel_id)
-             select id, tenant_id, channel_id from inserted)
-         select id from inserted",
+             select id, tenant_id, channel_id from inserted),
+         woken as (
+             select pg_notify($8, '') from inserted limit 1),
+         fed as (
+             select pg_notify($9, $10))
+         select array(select id from inserted)
+           from (select count(*) from woken) as w, (select count(*) from fed) as f",
     )
     .bind(tenant)
     .bind(event_id)
@@ -144,16 +145,13 @@ async fn record(
         Audience::Subscribers => None,
         Audience::Channel(channel) => Some(channel),
     })
-    .fetch_all(&mut **tx)
+    .bind(&subject)
+    .bind(&event.payload)
+    .bind(RELAY_CHANNEL)
+    .bind(EVENTS_CHANNEL)
+    .bind(serde_json::json!({ "tenant_id": tenant, "event_id": event_id }).to_string())
+    .fetch_one(&mut **tx)
     .await?;
-    if !deliveries.is_empty() {
-        wake_relay(tx).await?;
-    }
-    sqlx::query("select pg_notify($1, $2)")
-        .bind(EVENTS_CHANNEL)
-        .bind(serde_json::json!({ "tenant_id": tenant, "event_id": event_id }).to_string())
-        .execute(&mut **tx)
-        .await?;
     Ok(Emitted { event_id, deliveries })
 }
 

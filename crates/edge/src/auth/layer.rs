@@ -7,6 +7,7 @@
 //! and `enforce` answers 429. Access tokens and known keys still work, so one guessing machine
 //! behind a NAT does not lock its colleagues out.
 
+use super::CredentialBudget;
 use crate::middleware::client_addr::ClientAddr;
 use crate::rate_limit::{LimitKey, RetryAfter};
 use crate::state::AppState;
@@ -57,6 +58,7 @@ pub async fn authenticate(
         tracing::Span::current().record("tenant_id", tracing::field::display(principal.tenant));
     }
     request.extensions_mut().insert(outcome);
+    request.extensions_mut().insert(CredentialBudget::new(state.limiter.clone(), client));
     // For `enforce`, which runs after routing, where route layers have no state.
     request.extensions_mut().insert(state.limiter.clone());
     next.run(request).await

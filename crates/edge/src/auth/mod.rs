@@ -8,10 +8,12 @@
 //! this is the first wall, not the only one.
 
 mod access;
+mod budget;
 pub mod console;
 mod extract;
 mod layer;
 
 pub use access::{Access, enforce, too_many, unauthenticated};
+pub use budget::CredentialBudget;
 pub use extract::{Auth, Context};
 pub use layer::{AuthOutcome, TENANT_HEADER, authenticate};

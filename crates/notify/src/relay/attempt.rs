@@ -12,6 +12,7 @@ use crate::store;
 use crate::store::deliveries::{Claimed, Outcome};
 use crate::store::queue::Due;
 use chrono::{DateTime, Utc};
+use platform::db::PlannerHint;
 use platform::outbox::MAX_DELIVERY_ATTEMPTS;
 use platform::{ChannelId, DeliveryId, EventId, TenantId};
 use std::collections::{HashMap, HashSet};
@@ -67,7 +68,7 @@ impl Notify {
         let lease = self.settings().relay.lease(self.settings().send_timeout);
         let channel_ids: Vec<ChannelId> =
             dues.iter().map(|d| d.channel_id).collect::<HashSet<_>>().into_iter().collect();
-        let mut tx = self.db().tenant_tx(tenant).await?;
+        let mut tx = self.db().tenant_tx_with(tenant, &[PlannerHint::CustomPlans]).await?;
         let channels: HashMap<ChannelId, Channel> =
             store::channels::get_many(&mut tx, &channel_ids)
                 .await?
@@ -149,7 +150,8 @@ impl Notify {
         };
         match sent {
             Ok(()) => {
-                tracing::info!(delivery = %id, attempts, "delivered");
+                // The delivery row records it; a line per success would flood the log at load.
+                tracing::debug!(delivery = %id, attempts, "delivered");
                 decided(DeliveryStatus::Delivered, None, None)
             }
             Err(error) if attempts >= MAX_DELIVERY_ATTEMPTS => {
@@ -185,7 +187,7 @@ impl Notify {
                 next_attempt_at: d.next_attempt_at,
             })
             .collect();
-        let mut tx = self.db().tenant_tx(tenant).await?;
+        let mut tx = self.db().tenant_tx_with(tenant, &[PlannerHint::CustomPlans]).await?;
         let recorded: HashSet<DeliveryId> =
             store::deliveries::record_outcomes(&mut tx, &outcomes).await?.into_iter().collect();
         let (mut done, mut retry, mut due) = (Vec::new(), Vec::new(), Vec::new());

@@ -1,7 +1,9 @@
 //! The dispatcher: the relay's background loop in every process that runs workers. It claims due
 //! deliveries in batches across tenants, sends them concurrently, and records their outcomes in
-//! batches per tenant, woken by the outbox's NOTIFY at commit and otherwise when the next retry
-//! falls due (or every `poll_interval`, whichever is sooner).
+//! batches per tenant (sends that finish within `GATHER` of each other together, written while
+//! the loop claims again), woken by the outbox's NOTIFY at commit and otherwise when the next
+//! retry falls due (or every `poll_interval`, whichever is sooner). While sends at their caps hold
+//! due rows back, commits wake it at most every `CAPPED_LOOK`.
 //!
 //! Capacity is shared fairly: at most `max_in_flight` sends at once in this process, at most
 //! `per_tenant` of one tenant and `per_channel` of one channel, so a tenant whose receivers hang
@@ -20,6 +22,18 @@ use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
+
+/// How long the loop waits, once a send has finished, for others to finish with it: their
+/// outcomes are recorded in one transaction and their places refilled by one claim, instead of
+/// a claim and two transactions for every send.
+const GATHER: Duration = Duration::from_millis(2);
+
+/// While sends at their caps hold due rows back, how long a commit's wake-up may wait for the
+/// next look (another tenant's delivery waits at most this long for a claim).
+const CAPPED_LOOK: Duration = Duration::from_millis(50);
+
+/// Outcome transactions under way at once; past this the loop waits for one to end.
+const MAX_RECORDING: usize = 4;
 
 /// How the dispatcher shares its capacity (`[relay]`).
 #[derive(Clone, Debug)]
@@ -117,14 +131,18 @@ pub(super) async fn run(notify: Notify, mut stopping: Stopping) {
     let mut listener = listen(&notify).await;
     let settings = notify.settings().relay.clone();
     let mut in_flight = InFlight::default();
+    let mut recording = JoinSet::new();
     let mut look = true;
+    let mut capped = false;
     let mut wake_at = Instant::now();
     tracing::debug!(max_in_flight = settings.max_in_flight, "delivery relay started");
     loop {
         if look && !stopping.is_stopping() {
             wake_at = match fill(&notify, &settings, &mut in_flight).await {
-                Ok(Some(next)) => next,
-                Ok(None) => Instant::now() + settings.poll_interval,
+                Ok(looked) => {
+                    capped = looked.capped;
+                    looked.next.unwrap_or_else(|| Instant::now() + settings.poll_interval)
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "claiming deliveries failed; retrying shortly");
                     Instant::now() + Duration::from_millis(500)
@@ -133,30 +151,34 @@ pub(super) async fn run(notify: Notify, mut stopping: Stopping) {
             wake_at = wake_at.min(Instant::now() + settings.poll_interval);
             look = false;
         }
-        if stopping.is_stopping() && in_flight.tasks.is_empty() {
+        if stopping.is_stopping() && in_flight.tasks.is_empty() && recording.is_empty() {
             break;
         }
         tokio::select! {
             () = stopping.wait(), if !stopping.is_stopping() => {}
             Some(finished) = in_flight.tasks.join_next(), if !in_flight.tasks.is_empty() => {
-                // Everything that has finished by now is recorded together.
-                let mut decided = Vec::new();
-                let mut next = Some(finished);
-                while let Some(finished) = next {
-                    if let Ok((work, sent)) = finished {
-                        in_flight.count(work.tenant, work.claimed.channel_id, false);
-                        decided.push((work.tenant, notify.decide(&work, sent)));
-                    }
-                    next = in_flight.tasks.try_join_next();
+                let decided = gather(&notify, &mut in_flight, finished).await;
+                // Outcomes are written while the freed places are claimed again.
+                while recording.len() >= MAX_RECORDING {
+                    recording.join_next().await;
                 }
-                record(&notify, decided).await;
+                let recorder = notify.clone();
+                recording.spawn(async move { record(&recorder, decided).await });
                 look = true;
             }
+            Some(_) = recording.join_next(), if !recording.is_empty() => {}
             woken = recv(&mut listener) => {
                 if !woken {
                     listener = None;
                 }
-                look = true;
+                // While sends at their caps hold due rows back, looking at every commit would
+                // scan the held-back rows once per commit: commits are then looked at together,
+                // at most every `CAPPED_LOOK` (a finished send looks at once anyway).
+                if capped {
+                    wake_at = wake_at.min(Instant::now() + CAPPED_LOOK);
+                } else {
+                    look = true;
+                }
             }
             () = tokio::time::sleep_until(wake_at) => {
                 if listener.is_none() {
@@ -169,19 +191,53 @@ pub(super) async fn run(notify: Notify, mut stopping: Stopping) {
     tracing::info!("delivery relay stopped");
 }
 
-/// Claims and starts as many due deliveries as the caps allow. Returns when to look again if
-/// the queue has nothing due now.
+/// The outcomes of `first` and of the sends that finish with it (within `GATHER`), their places
+/// given back to their tenant and channel.
+async fn gather(
+    notify: &Notify,
+    in_flight: &mut InFlight,
+    first: Result<(Work, Result<(), crate::send::SendError>), tokio::task::JoinError>,
+) -> Vec<(TenantId, Decided)> {
+    let until = Instant::now() + GATHER;
+    let mut decided = Vec::new();
+    let mut next = Some(first);
+    while let Some(finished) = next {
+        if let Ok((work, sent)) = finished {
+            in_flight.count(work.tenant, work.claimed.channel_id, false);
+            decided.push((work.tenant, notify.decide(&work, sent)));
+        }
+        next = match in_flight.tasks.try_join_next() {
+            Some(finished) => Some(finished),
+            None if in_flight.tasks.is_empty() => None,
+            None => {
+                tokio::time::timeout_at(until, in_flight.tasks.join_next()).await.ok().flatten()
+            }
+        };
+    }
+    decided
+}
+
+/// What a look at the queue found.
+struct Looked {
+    /// When to look again at the latest, if nothing wakes the loop sooner.
+    next: Option<Instant>,
+    /// Whether sends at a cap (of the process, a tenant or a channel) may be holding due rows
+    /// back: then only a finished send frees them.
+    capped: bool,
+}
+
+/// Claims and starts as many due deliveries as the caps allow.
 async fn fill(
     notify: &Notify,
     settings: &RelaySettings,
     in_flight: &mut InFlight,
-) -> Result<Option<Instant>, NotifyError> {
+) -> Result<Looked, NotifyError> {
     let pool = notify.db().pool();
     let lease = settings.lease(notify.settings().send_timeout);
     loop {
         let room = settings.max_in_flight.saturating_sub(in_flight.tasks.len());
         if room == 0 {
-            return Ok(None);
+            return Ok(Looked { next: None, capped: true });
         }
         let (busy_tenants, busy_channels) = in_flight.busy(settings);
         let limits = ClaimLimits {
@@ -195,7 +251,7 @@ async fn fill(
         let claimed = queue::claim(pool, &limits).await?;
         let full = claimed.len() == room;
         if claimed.is_empty() {
-            return Ok(next_due(notify).await);
+            return Ok(settle(notify, settings, in_flight, &limits).await);
         }
         // A claim ranks only within itself: what is already in flight may leave less room. Each
         // fitting delivery reserves its place now; one that does not become a send gives it back.
@@ -237,14 +293,32 @@ async fn fill(
             }
         }
         if !full {
-            return Ok(next_due(notify).await);
+            return Ok(settle(notify, settings, in_flight, &limits).await);
         }
     }
 }
 
-/// When the queue's next unleased row falls due (capped by the poll interval by the caller).
-async fn next_due(notify: &Notify) -> Option<Instant> {
-    let next = queue::next_due(notify.db().pool()).await.ok().flatten()?;
+/// After a claim that took less than there was room for: whether caps hold rows back, and when
+/// to look again. With sends in flight their ends wake the loop (and the poll interval bounds
+/// the wait for a retry falling due meanwhile), so the queue is asked for its next due row only
+/// when nothing is in flight; that asking skips the rows of busy tenants and channels, which
+/// would otherwise be due now and have the loop spin.
+async fn settle(
+    notify: &Notify,
+    settings: &RelaySettings,
+    in_flight: &InFlight,
+    limits: &ClaimLimits<'_>,
+) -> Looked {
+    let (busy_tenants, busy_channels) = in_flight.busy(settings);
+    let capped = !busy_tenants.is_empty() || !busy_channels.is_empty();
+    let next = if in_flight.tasks.is_empty() { next_due(notify, limits).await } else { None };
+    Looked { next, capped }
+}
+
+/// When the queue's next unleased row outside busy tenants and channels falls due (capped by
+/// the poll interval by the caller).
+async fn next_due(notify: &Notify, limits: &ClaimLimits<'_>) -> Option<Instant> {
+    let next = queue::next_due(notify.db().pool(), limits).await.ok().flatten()?;
     let wait = (next - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO);
     Some(Instant::now() + wait)
 }
@@ -272,9 +346,15 @@ async fn listen(notify: &Notify) -> Option<PgListener> {
 }
 
 /// Waits for a wake-up; `false` when the listener is gone (and pends forever without one).
+/// Wake-ups already buffered are taken with it: every commit that queued a delivery sends one,
+/// and one look at the queue answers them all.
 async fn recv(listener: &mut Option<PgListener>) -> bool {
     match listener {
-        Some(listener) => listener.recv().await.is_ok(),
+        Some(listener) => {
+            let woken = listener.recv().await.is_ok();
+            while listener.next_buffered().is_some() {}
+            woken
+        }
         None => std::future::pending().await,
     }
 }

@@ -33,11 +33,14 @@ pub(crate) async fn start_attempts(
     ids: &[DeliveryId],
     lease: std::time::Duration,
 ) -> sqlx::Result<Vec<Claimed>> {
+    // "Not finished" is written as `not in`, which no index can serve: with `status in (...)`
+    // the planner may walk the status index across the whole backlog (it does when the table's
+    // statistics lag a burst) and filter by id, instead of looking up the few ids.
     sqlx::query_as(
         "update deliveries
             set status = 'delivering', attempts = attempts + 1, attempt_id = gen_random_uuid(),
                 lease_until = now() + make_interval(secs => $3), updated_at = now()
-          where tenant_id = $1 and id = any ($2) and status in ('pending', 'failed', 'delivering')
+          where tenant_id = $1 and id = any ($2) and status not in ('delivered', 'dead')
          returning id, event_id, channel_id, attempts, attempt_id",
     )
     .bind(tx.tenant())
@@ -100,11 +103,15 @@ pub(crate) async fn give_up(
     ids: &[DeliveryId],
     error: &str,
 ) -> sqlx::Result<Vec<(DeliveryId, i32)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `not in` for the reason `start_attempts` gives.
     sqlx::query_as(
         "update deliveries
             set status = 'dead', last_error = $3, attempt_id = null, lease_until = null,
                 updated_at = now()
-          where tenant_id = $1 and id = any ($2) and status in ('pending', 'failed', 'delivering')
+          where tenant_id = $1 and id = any ($2) and status not in ('delivered', 'dead')
          returning id, attempts",
     )
     .bind(tx.tenant())

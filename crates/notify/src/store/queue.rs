@@ -96,12 +96,20 @@ pub(crate) async fn release(pool: &PgPool, deliveries: &[DeliveryId]) -> sqlx::R
         .map(|_| ())
 }
 
-/// When the next unleased row falls due, if any (the dispatcher sleeps until then).
+/// When the next unleased row that `limits` would let a claim take falls due, if any (the
+/// dispatcher sleeps until then).
 #[tracing::instrument(skip(pool))]
-pub(crate) async fn next_due(pool: &PgPool) -> sqlx::Result<Option<DateTime<Utc>>> {
+pub(crate) async fn next_due(
+    pool: &PgPool,
+    limits: &ClaimLimits<'_>,
+) -> sqlx::Result<Option<DateTime<Utc>>> {
     sqlx::query_scalar(
-        "select min(due_at) from relay.due where lease_until is null or lease_until < now()",
+        "select min(due_at) from relay.due
+          where (lease_until is null or lease_until < now())
+            and tenant_id <> all ($1) and channel_id <> all ($2)",
     )
+    .bind(limits.busy_tenants)
+    .bind(limits.busy_channels)
     .fetch_one(pool)
     .await
 }
@@ -109,6 +117,9 @@ pub(crate) async fn next_due(pool: &PgPool) -> sqlx::Result<Option<DateTime<Utc>
 /// Removes the rows of deliveries that are finished (delivered, dead) or gone.
 #[tracing::instrument(skip(tx))]
 pub(crate) async fn remove(tx: &mut TenantTx, deliveries: &[DeliveryId]) -> sqlx::Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
     sqlx::query("delete from relay.due where tenant_id = $1 and delivery_id = any ($2)")
         .bind(tx.tenant())
         .bind(deliveries)
@@ -124,6 +135,9 @@ pub(crate) async fn reschedule(
     deliveries: &[DeliveryId],
     due_at: &[DateTime<Utc>],
 ) -> sqlx::Result<()> {
+    if deliveries.is_empty() {
+        return Ok(());
+    }
     sqlx::query(
         "update relay.due d set due_at = r.due_at, lease_until = null
            from unnest($2::uuid[], $3::timestamptz[]) as r (delivery_id, due_at)

@@ -204,3 +204,56 @@ async fn a_disabled_or_rotated_source_is_refused_with_its_old_credential() {
         .await;
     assert_eq!(immutable.errors[0].code, "INVALID_KIND");
 }
+
+#[tokio::test]
+async fn guessed_source_credentials_spend_the_clients_budget_of_invalid_credentials() {
+    let app = testapp::TestApp::spawn_with(|s| {
+        s.limits = edge::rate_limit::RateLimits {
+            failed_credentials_per_ip: edge::rate_limit::Rate::new(3, 60, 3),
+            ..edge::rate_limit::RateLimits::unlimited()
+        };
+    })
+    .await;
+    let soc = Soc::in_app(app, "soc").await;
+    let (id, token) = source(&soc, "palisade", "token").await;
+    let (signed, _) = source(&soc, "palisade", "standard_webhooks").await;
+    let body = own_alert("Guessed", "low", "h").to_string();
+    let status = |response: reqwest::Response| response.status().as_u16();
+    // A wrong token, a malformed source id and a bad signature each spend one.
+    let wrong_token =
+        push(&soc, "/v1/alerts/ingest", &id, &body).header("x-palisade-token", "pit_x");
+    assert_eq!(status(wrong_token.send().await.unwrap()), 401);
+    let malformed = push(&soc, "/v1/alerts/ingest", "not-an-id", &body);
+    assert_eq!(status(malformed.send().await.unwrap()), 401);
+    let bad_signature = push(&soc, "/v1/alerts/ingest", &signed, &body)
+        .header("webhook-id", "msg_1")
+        .header("webhook-timestamp", now().to_string())
+        .header("webhook-signature", "v1,AAAA");
+    assert_eq!(status(bad_signature.send().await.unwrap()), 401);
+    // Spent: even the right token is no longer checked from this address, and nothing is stored.
+    let refused = push(&soc, "/v1/alerts/ingest", &id, &body)
+        .header("x-palisade-token", &token)
+        .send()
+        .await
+        .unwrap()
+        .problem()
+        .await;
+    assert_eq!((refused.status, refused.code.as_str()), (429, "RATE_LIMITED"));
+    let listed: Value = soc.app.get_as(&soc.admin.token, "/v1/alerts").await.expect_json(200).await;
+    assert_eq!(listed["items"].as_array().unwrap().len(), 0);
+    // The source itself still pushes from another address.
+    let colleague = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let pushed = colleague
+        .post(soc.app.url("/v1/alerts/ingest"))
+        .header("content-type", "application/json")
+        .header("x-palisade-source", &id)
+        .header("x-palisade-token", &token)
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(pushed.status(), 200);
+}

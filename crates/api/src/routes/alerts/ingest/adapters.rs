@@ -1,15 +1,15 @@
 //! `POST /v1/alerts/ingest/{wazuh,elastic,ocsf,sentinel,splunk}`: each product's own alert
 //! payloads, read by its adapter (docs/alerts.md lists the fields each one reads).
 
-use super::{IngestResponse, PushHeaders, PushQuery, push};
+use super::{IngestResponse, PushHeaders, PushQuery, Pusher, push};
 use alerts::Alerts;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::{Extension, Json};
 use detect::SourceKind;
 use edge::ApiError;
-use edge::auth::{AuthOutcome, Context};
+use edge::auth::Context;
 use edge::extract::ApiQuery;
 
 #[utoipa::path(post, path = "/v1/alerts/ingest/wazuh", tag = "alert-ingest",
@@ -32,14 +32,14 @@ use edge::extract::ApiQuery;
     ))]
 pub async fn wazuh(
     State(alerts): State<Alerts>,
-    Extension(outcome): Extension<AuthOutcome>,
+    pusher: Pusher,
     Context(context): Context,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<PushQuery>,
     body: Bytes,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let response =
-        push(&alerts, &outcome, &context, &headers, query, SourceKind::Wazuh, &body).await?;
+        push(&alerts, &pusher, &context, &headers, query, SourceKind::Wazuh, &body).await?;
     Ok(Json(response))
 }
 
@@ -63,14 +63,14 @@ pub async fn wazuh(
     ))]
 pub async fn elastic(
     State(alerts): State<Alerts>,
-    Extension(outcome): Extension<AuthOutcome>,
+    pusher: Pusher,
     Context(context): Context,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<PushQuery>,
     body: Bytes,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let response =
-        push(&alerts, &outcome, &context, &headers, query, SourceKind::Elastic, &body).await?;
+        push(&alerts, &pusher, &context, &headers, query, SourceKind::Elastic, &body).await?;
     Ok(Json(response))
 }
 
@@ -94,14 +94,14 @@ pub async fn elastic(
     ))]
 pub async fn ocsf(
     State(alerts): State<Alerts>,
-    Extension(outcome): Extension<AuthOutcome>,
+    pusher: Pusher,
     Context(context): Context,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<PushQuery>,
     body: Bytes,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let response =
-        push(&alerts, &outcome, &context, &headers, query, SourceKind::Ocsf, &body).await?;
+        push(&alerts, &pusher, &context, &headers, query, SourceKind::Ocsf, &body).await?;
     Ok(Json(response))
 }
 
@@ -125,14 +125,14 @@ pub async fn ocsf(
     ))]
 pub async fn sentinel(
     State(alerts): State<Alerts>,
-    Extension(outcome): Extension<AuthOutcome>,
+    pusher: Pusher,
     Context(context): Context,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<PushQuery>,
     body: Bytes,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let response =
-        push(&alerts, &outcome, &context, &headers, query, SourceKind::Sentinel, &body).await?;
+        push(&alerts, &pusher, &context, &headers, query, SourceKind::Sentinel, &body).await?;
     Ok(Json(response))
 }
 
@@ -156,13 +156,13 @@ pub async fn sentinel(
     ))]
 pub async fn splunk(
     State(alerts): State<Alerts>,
-    Extension(outcome): Extension<AuthOutcome>,
+    pusher: Pusher,
     Context(context): Context,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<PushQuery>,
     body: Bytes,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let response =
-        push(&alerts, &outcome, &context, &headers, query, SourceKind::Splunk, &body).await?;
+        push(&alerts, &pusher, &context, &headers, query, SourceKind::Splunk, &body).await?;
     Ok(Json(response))
 }

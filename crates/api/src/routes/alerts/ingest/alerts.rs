@@ -1,15 +1,15 @@
 //! `POST /v1/alerts/ingest`: alerts in Palisade's own format (docs/alerts.md), one object, an
 //! array or NDJSON.
 
-use super::{IngestResponse, PushHeaders, PushQuery, push};
+use super::{IngestResponse, PushHeaders, PushQuery, Pusher, push};
 use alerts::Alerts;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::{Extension, Json};
 use detect::SourceKind;
 use edge::ApiError;
-use edge::auth::{AuthOutcome, Context};
+use edge::auth::Context;
 use edge::extract::ApiQuery;
 
 #[utoipa::path(post, path = "/v1/alerts/ingest", tag = "alert-ingest",
@@ -32,13 +32,13 @@ use edge::extract::ApiQuery;
     ))]
 pub async fn ingest(
     State(alerts): State<Alerts>,
-    Extension(outcome): Extension<AuthOutcome>,
+    pusher: Pusher,
     Context(context): Context,
     headers: HeaderMap,
     ApiQuery(query): ApiQuery<PushQuery>,
     body: Bytes,
 ) -> Result<Json<IngestResponse>, ApiError> {
     let response =
-        push(&alerts, &outcome, &context, &headers, query, SourceKind::Palisade, &body).await?;
+        push(&alerts, &pusher, &context, &headers, query, SourceKind::Palisade, &body).await?;
     Ok(Json(response))
 }

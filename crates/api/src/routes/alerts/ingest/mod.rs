@@ -12,12 +12,13 @@ pub mod events;
 
 use crate::guard;
 use ::alerts::service::ingest::{IngestReport, IngestRequest};
-use ::alerts::{Alerts, IngestHeaders};
+use ::alerts::{Alerts, AlertsError, IngestHeaders};
 use axum::body::Bytes;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::HeaderMap;
+use axum::http::request::Parts;
 use detect::SourceKind;
-use edge::auth::{Access, AuthOutcome, too_many, unauthenticated};
+use edge::auth::{Access, AuthOutcome, CredentialBudget, too_many, unauthenticated};
 use edge::rate_limit::Tier;
 use edge::{ApiError, AppState, ErrorCode};
 use platform::access::Permission;
@@ -191,22 +192,49 @@ fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(|v| v.trim().to_string())
 }
 
+/// Who is pushing: what the authentication layer concluded about the request's bearer, and the
+/// client's budget of invalid credentials (a source's credential is checked here, past the
+/// layer, and must cost a guess as much as an API key does).
+pub struct Pusher {
+    outcome: AuthOutcome,
+    budget: CredentialBudget,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Pusher {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let outcome = parts.extensions.get::<AuthOutcome>().cloned();
+        let budget = parts.extensions.get::<CredentialBudget>().cloned();
+        match (outcome, budget) {
+            (Some(outcome), Some(budget)) => Ok(Pusher { outcome, budget }),
+            _ => Err(ApiError::from(anyhow::anyhow!("the authentication layer did not run"))),
+        }
+    }
+}
+
 /// Runs a push for whoever it comes from: a configured source when it names one, else the
 /// authenticated principal.
 pub async fn push(
     alerts: &Alerts,
-    outcome: &AuthOutcome,
+    pusher: &Pusher,
     context: &RequestContext,
     headers: &HeaderMap,
     query: PushQuery,
     source: SourceKind,
     body: &Bytes,
 ) -> Result<IngestResponse, ApiError> {
+    let Pusher { outcome, budget } = pusher;
     let request = IngestRequest { source, body, ndjson: ndjson(headers)? };
     let named = header(headers, "x-palisade-source").or(query.source);
     let report = match named {
         Some(id) => {
+            // A source's token or signature is a credential like an API key: a client that has
+            // spent its budget of invalid ones is refused before the lookup, and every refusal
+            // spends it.
+            budget.check().map_err(too_many)?;
             let id = ::alerts::model::AlertSourceId::parse(&id).map_err(|_| {
+                budget.spend();
                 ApiError::new(ErrorCode::UNAUTHENTICATED, "the source's credential is not valid")
             })?;
             let presented = IngestHeaders {
@@ -217,7 +245,11 @@ pub async fn push(
                 signature_256: header(headers, "x-signature-256"),
                 signature_timestamp: header(headers, "x-signature-timestamp"),
             };
-            alerts.ingest_from_source(context, id, &presented, request).await?
+            let pushed = alerts.ingest_from_source(context, id, &presented, request).await;
+            if let Err(AlertsError::Unauthenticated(_) | AlertsError::BadSignature) = &pushed {
+                budget.spend();
+            }
+            pushed?
         }
         None => match outcome {
             AuthOutcome::Authenticated(principal) => {
