@@ -3,7 +3,7 @@
 //! batches per tenant (sends that finish within `GATHER` of each other together, written while
 //! the loop claims again), woken by the outbox's NOTIFY at commit and otherwise when the next
 //! retry falls due (or every `poll_interval`, whichever is sooner). While sends at their caps hold
-//! due rows back, commits wake it at most every `CAPPED_LOOK`.
+//! due rows back, commits do not wake it: a finished send does, or the poll interval.
 //!
 //! Capacity is shared fairly: at most `max_in_flight` sends at once in this process, at most
 //! `per_tenant` of one tenant and `per_channel` of one channel, so a tenant whose receivers hang
@@ -27,10 +27,6 @@ use tokio::time::Instant;
 /// outcomes are recorded in one transaction and their places refilled by one claim, instead of
 /// a claim and two transactions for every send.
 const GATHER: Duration = Duration::from_millis(2);
-
-/// While sends at their caps hold due rows back, how long a commit's wake-up may wait for the
-/// next look (another tenant's delivery waits at most this long for a claim).
-const CAPPED_LOOK: Duration = Duration::from_millis(50);
 
 /// Outcome transactions under way at once; past this the loop waits for one to end.
 const MAX_RECORDING: usize = 4;
@@ -172,13 +168,10 @@ pub(super) async fn run(notify: Notify, mut stopping: Stopping) {
                     listener = None;
                 }
                 // While sends at their caps hold due rows back, looking at every commit would
-                // scan the held-back rows once per commit: commits are then looked at together,
-                // at most every `CAPPED_LOOK` (a finished send looks at once anyway).
-                if capped {
-                    wake_at = wake_at.min(Instant::now() + CAPPED_LOOK);
-                } else {
-                    look = true;
-                }
+                // scan the held-back rows once per commit (measured: a third of the throughput,
+                // even when looking only every 50 or 250 ms). A finished send looks at once, and
+                // the poll interval bounds the wait when every send in flight hangs.
+                look = !capped;
             }
             () = tokio::time::sleep_until(wake_at) => {
                 if listener.is_none() {
