@@ -209,7 +209,7 @@ async fn a_disabled_or_rotated_source_is_refused_with_its_old_credential() {
 async fn guessed_source_credentials_spend_the_clients_budget_of_invalid_credentials() {
     let app = testapp::TestApp::spawn_with(|s| {
         s.limits = edge::rate_limit::RateLimits {
-            failed_credentials_per_ip: edge::rate_limit::Rate::new(3, 60, 3),
+            failed_credentials_per_ip: edge::rate_limit::Rate::new(4, 60, 4),
             ..edge::rate_limit::RateLimits::unlimited()
         };
     })
@@ -219,7 +219,7 @@ async fn guessed_source_credentials_spend_the_clients_budget_of_invalid_credenti
     let (signed, _) = source(&soc, "palisade", "standard_webhooks").await;
     let body = own_alert("Guessed", "low", "h").to_string();
     let status = |response: reqwest::Response| response.status().as_u16();
-    // A wrong token, a malformed source id and a bad signature each spend one.
+    // A wrong token, a malformed source id, a bad signature and a stale timestamp each spend one.
     let wrong_token =
         push(&soc, "/v1/alerts/ingest", &id, &body).header("x-palisade-token", "pit_x");
     assert_eq!(status(wrong_token.send().await.unwrap()), 401);
@@ -230,6 +230,11 @@ async fn guessed_source_credentials_spend_the_clients_budget_of_invalid_credenti
         .header("webhook-timestamp", now().to_string())
         .header("webhook-signature", "v1,AAAA");
     assert_eq!(status(bad_signature.send().await.unwrap()), 401);
+    let stale = push(&soc, "/v1/alerts/ingest", &signed, &body)
+        .header("webhook-id", "msg_2")
+        .header("webhook-timestamp", "0")
+        .header("webhook-signature", "v1,AAAA");
+    assert_eq!(status(stale.send().await.unwrap()), 401);
     // Spent: even the right token is no longer checked from this address, and nothing is stored.
     let refused = push(&soc, "/v1/alerts/ingest", &id, &body)
         .header("x-palisade-token", &token)

@@ -246,7 +246,14 @@ pub async fn push(
                 signature_timestamp: header(headers, "x-signature-timestamp"),
             };
             let pushed = alerts.ingest_from_source(context, id, &presented, request).await;
-            if let Err(AlertsError::Unauthenticated(_) | AlertsError::BadSignature) = &pushed {
+            // A timestamp outside the window is refused before the signature is checked, after
+            // the source's lookup: a guesser could otherwise send stale ones for free.
+            if let Err(
+                AlertsError::Unauthenticated(_)
+                | AlertsError::BadSignature
+                | AlertsError::Replayed(_),
+            ) = &pushed
+            {
                 budget.spend();
             }
             pushed?
