@@ -1,10 +1,12 @@
 //! A loaded set of Sigma rules evaluated against events. Rules are partitioned by logsource
-//! category, one rsigma engine per category plus one for rules without a category, so an event
-//! only meets the rules its logsource admits (a `process_creation` rule never sees an
-//! `image_load` event) and each engine's candidate index covers fewer rules. Product and service
-//! conflicts are pruned by rsigma itself. A match carries the rule's level and ATT&CK tags; a
-//! match that one of the rule's exceptions covers is dropped. It holds no per-event state and
-//! may be shared across threads.
+//! (category, product, service), one rsigma engine per partition, so an event only meets the
+//! rules its logsource admits (a `process_creation` rule never sees an `image_load` event, a
+//! linux rule never sees a windows event) and each engine's candidate index covers fewer rules.
+//! The partition decides admission once per event, so rsigma's per-rule logsource pruning is not
+//! asked for. A dimension unknown on either side admits (an event that names no category may
+//! still be a process creation). A match carries the rule's level and ATT&CK tags; a match that
+//! one of the rule's exceptions covers is dropped. It holds no per-event state and may be shared
+//! across threads.
 
 use crate::catalog::TechniqueId;
 use crate::model::Severity;
@@ -12,7 +14,6 @@ use crate::sigma::event::SigmaEvent;
 use crate::sigma::logsource::EventLogsource;
 use crate::sigma::rule::SigmaRule;
 use rsigma_eval::Engine;
-use rsigma_parser::LogSource;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -41,8 +42,28 @@ pub struct SigmaMatch {
 #[derive(Default)]
 pub struct RuleSet {
     rules: Vec<SigmaRule>,
-    by_category: HashMap<String, Engine>,
-    uncategorized: Option<Engine>,
+    /// By lowercased category.
+    by_category: HashMap<String, Vec<Partition>>,
+    /// Rules that name no category.
+    uncategorized: Vec<Partition>,
+}
+
+/// The rules of one category that share a product and service (lowercased; `None` for rules
+/// that name none).
+struct Partition {
+    product: Option<String>,
+    service: Option<String>,
+    engine: Engine,
+}
+
+impl Partition {
+    fn admits(&self, event: &EventLogsource) -> bool {
+        let admits = |rule: &Option<String>, event: Option<&str>| match (rule, event) {
+            (Some(rule), Some(event)) => rule.eq_ignore_ascii_case(event),
+            _ => true,
+        };
+        admits(&self.product, event.product) && admits(&self.service, event.service)
+    }
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -51,29 +72,35 @@ impl std::fmt::Debug for RuleSet {
     }
 }
 
+type PartitionKey = (Option<String>, Option<String>, Option<String>);
+
 impl RuleSet {
     /// Loads rules; each engine's indexes are built once for the whole batch.
     pub fn new(rules: Vec<SigmaRule>) -> RuleSet {
-        let mut partitions: HashMap<Option<String>, Vec<rsigma_eval::CompiledRule>> =
-            HashMap::new();
+        let mut partitions: HashMap<PartitionKey, Vec<rsigma_eval::CompiledRule>> = HashMap::new();
         for (index, rule) in rules.iter().enumerate() {
             let mut compiled = rule.compiled.clone();
             let mut attributes = (*compiled.custom_attributes).clone();
             attributes.insert(INDEX_ATTRIBUTE.into(), Value::from(index));
             compiled.custom_attributes = Arc::new(attributes);
-            let category = rule.logsource().category.as_ref().map(|c| c.to_ascii_lowercase());
-            partitions.entry(category).or_default().push(compiled);
+            let logsource = rule.logsource();
+            let lowered = |part: &Option<String>| part.as_ref().map(|p| p.to_ascii_lowercase());
+            let key = (
+                lowered(&logsource.category),
+                lowered(&logsource.product),
+                lowered(&logsource.service),
+            );
+            partitions.entry(key).or_default().push(compiled);
         }
         let mut set = RuleSet { rules, ..RuleSet::default() };
-        for (category, compiled) in partitions {
+        for ((category, product, service), compiled) in partitions {
             let mut engine = Engine::new();
             engine.set_cross_rule_ac(compiled.len() >= CROSS_RULE_AC_MIN_RULES);
             engine.extend_compiled_rules(compiled);
+            let partition = Partition { product, service, engine };
             match category {
-                Some(category) => {
-                    set.by_category.insert(category, engine);
-                }
-                None => set.uncategorized = Some(engine),
+                Some(category) => set.by_category.entry(category).or_default().push(partition),
+                None => set.uncategorized.push(partition),
             }
         }
         set
@@ -98,22 +125,23 @@ impl RuleSet {
 
     pub fn evaluate_event(&self, event: &SigmaEvent<'_>) -> Vec<SigmaMatch> {
         let logsource = EventLogsource::of(event);
-        let pruning = LogSource {
-            product: logsource.product.map(String::from),
-            service: logsource.service.map(String::from),
-            ..LogSource::default()
+        let mut matches = Vec::new();
+        let mut evaluate = |partitions: &[Partition]| {
+            for partition in partitions.iter().filter(|p| p.admits(&logsource)) {
+                let results = partition.engine.evaluate(event);
+                matches.extend(results.iter().filter_map(|result| self.describe(result, event)));
+            }
         };
-        let mut engines: Vec<&Engine> = self.uncategorized.iter().collect();
+        evaluate(&self.uncategorized);
         if logsource.categories.is_empty() {
-            engines.extend(self.by_category.values());
+            self.by_category.values().for_each(|p| evaluate(p));
         } else {
-            engines.extend(logsource.categories.iter().filter_map(|c| self.by_category.get(*c)));
+            logsource
+                .categories
+                .iter()
+                .filter_map(|c| self.by_category.get(*c))
+                .for_each(|p| evaluate(p));
         }
-        let mut matches: Vec<SigmaMatch> = engines
-            .into_iter()
-            .flat_map(|engine| engine.evaluate_pruned(event, &pruning))
-            .filter_map(|result| self.describe(&result, event))
-            .collect();
         matches.sort_by_key(|m| m.rule_index);
         matches
     }
@@ -136,8 +164,8 @@ impl RuleSet {
             rule_id: rule.id().map(String::from),
             title: rule.title().to_string(),
             level: rule.level(),
-            techniques: rule.techniques(),
-            tactics: rule.tactics(),
+            techniques: rule.techniques().to_vec(),
+            tactics: rule.tactics().to_vec(),
             matched_selections,
         })
     }

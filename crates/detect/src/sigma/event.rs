@@ -30,6 +30,8 @@ pub struct SigmaEvent<'a> {
     /// For Windows layouts: the event data and system maps, found once.
     event_data: Option<&'a Map<String, Value>>,
     system: Option<&'a Map<String, Value>>,
+    /// `EventData.Data`: classic events' named entries that were not flattened into keys.
+    data_entries: Option<&'a Vec<Value>>,
     /// Whether the event data names its fields with spaces (`Threat Name`, as Defender does),
     /// which Sigma rules write without them (`ThreatName`).
     spaced_names: bool,
@@ -64,12 +66,15 @@ impl<'a> SigmaEvent<'a> {
         let spaced = |key: Option<&String>| key.is_some_and(|k| k.contains(' '));
         let spaced_names = event_data
             .is_some_and(|data| spaced(data.keys().next()) || spaced(data.keys().next_back()));
+        // Looked up once here: a field the data lacks would otherwise look for it again.
+        let data_entries = event_data.and_then(|data| data.get("Data")?.as_array());
         SigmaEvent {
             root: JsonEvent::borrow(value),
             value,
             layout,
             event_data,
             system,
+            data_entries,
             spaced_names,
         }
     }
@@ -84,11 +89,21 @@ impl<'a> SigmaEvent<'a> {
 
     /// A field by Sigma name as text (numbers printed), borrowed where the event has a string.
     pub fn field_text(&self, sigma_name: &str) -> Option<Cow<'a, str>> {
-        let value = self.resolve(sigma_name)?;
-        match value {
+        match self.resolve(sigma_name)? {
             Value::String(text) => Some(Cow::Borrowed(text.as_str())),
             Value::Number(number) => Some(Cow::Owned(number.to_string())),
             _ => None,
+        }
+    }
+
+    /// A field of the record's system part (`Event.System`, Wazuh's `data.win.system`) by Sigma
+    /// name; for layouts without one, the field wherever the layout keeps it. Routing reads the
+    /// channel, provider and event id here, for every event, without probing the event data.
+    pub fn system_field(&self, sigma_name: &str) -> Option<&'a Value> {
+        match self.layout {
+            Layout::WindowsEventLog => self.windows_system_field(sigma_name),
+            Layout::Wazuh => self.wazuh_system_field(sigma_name),
+            _ => self.resolve(sigma_name),
         }
     }
 
@@ -110,7 +125,10 @@ impl<'a> SigmaEvent<'a> {
     }
 
     fn windows_field(&self, name: &str) -> Option<&'a Value> {
-        if let Some(found) = self.event_data.and_then(|data| data_field(data, name)) {
+        if let Some(found) = self.event_data.and_then(|data| data.get(name)) {
+            return Some(found);
+        }
+        if let Some(found) = self.data_entries.and_then(|entries| named_entry(entries, name)) {
             return Some(found);
         }
         if self.spaced_names
@@ -118,6 +136,10 @@ impl<'a> SigmaEvent<'a> {
         {
             return Some(found);
         }
+        self.windows_system_field(name)
+    }
+
+    fn windows_system_field(&self, name: &str) -> Option<&'a Value> {
         let system = self.system?;
         match name {
             "Provider_Name" => lookup(system, &["Provider", "#attributes", "Name"]),
@@ -134,8 +156,15 @@ impl<'a> SigmaEvent<'a> {
         if let Some(found) = self.event_data.and_then(|data| data.get(&lowered)) {
             return Some(found);
         }
+        self.wazuh_system_field(name)
+    }
+
+    fn wazuh_system_field(&self, name: &str) -> Option<&'a Value> {
         let system = self.system?;
-        system.get(fieldmap::wazuh_system(name).unwrap_or(&lowered))
+        match fieldmap::wazuh_system(name) {
+            Some(key) => system.get(key),
+            None => system.get(&lower_first(name)),
+        }
     }
 }
 
@@ -167,13 +196,9 @@ fn user_data(event: &Value) -> Option<&Value> {
     event.get("UserData")?.as_object()?.values().find(|v| v.is_object())
 }
 
-/// A named field of `EventData`: a key, or a `Data` entry whose `Name` attribute matches (the
-/// shape of classic events whose data has names but was not flattened).
-fn data_field<'a>(data: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    if let Some(found) = data.get(name) {
-        return Some(found);
-    }
-    let entries = data.get("Data")?.as_array()?;
+/// The `Data` entry whose `Name` attribute is `name` (the shape of classic events whose data has
+/// names but was not flattened into keys).
+fn named_entry<'a>(entries: &'a [Value], name: &str) -> Option<&'a Value> {
     entries.iter().find_map(|entry| {
         let named = entry.get("#attributes")?.get("Name")?.as_str()? == name;
         named.then(|| entry.get("#text").unwrap_or(&Value::Null))

@@ -6,6 +6,7 @@
 
 use crate::json;
 use crate::sigma::event::{Layout, SigmaEvent};
+use serde_json::Value;
 
 /// An event's logsource. An event may belong to several categories (a Sysmon registry value
 /// set is both `registry_set` and the umbrella `registry_event`).
@@ -27,17 +28,20 @@ impl EventLogsource {
 }
 
 fn windows(event: &SigmaEvent<'_>) -> EventLogsource {
-    let channel = event.field_text("Channel");
+    let channel = event.system_field("Channel").and_then(Value::as_str);
     let windows = matches!(event.layout(), Layout::WindowsEventLog)
         || channel.is_some()
         || (event.layout() == Layout::Wazuh && event.json().pointer("/data/win").is_some());
     if !windows {
         return EventLogsource::default();
     }
-    let sysmon = channel.as_deref().is_some_and(|c| c.contains("Sysmon"))
-        || event.field_text("Provider_Name").is_some_and(|p| p.contains("Sysmon"));
-    let service = channel.as_deref().and_then(service_of_channel);
-    let id = event.field_text("EventID").and_then(|id| id.trim().parse::<u32>().ok());
+    let sysmon = channel.is_some_and(|c| c.contains("Sysmon"))
+        || event
+            .system_field("Provider_Name")
+            .and_then(Value::as_str)
+            .is_some_and(|p| p.contains("Sysmon"));
+    let service = channel.and_then(service_of_channel);
+    let id = event.system_field("EventID").and_then(event_id);
     let categories: &'static [&'static str] = match (id, sysmon, service) {
         (Some(id), true, _) => sysmon_categories(id),
         (Some(4688), false, Some("security")) => &["process_creation"],
@@ -47,6 +51,15 @@ fn windows(event: &SigmaEvent<'_>) -> EventLogsource {
         _ => &[],
     };
     EventLogsource { product: Some("windows"), service, categories }
+}
+
+/// An event id as a number or as text (Wazuh writes `"eventID": "1"`).
+fn event_id(value: &Value) -> Option<u32> {
+    match value {
+        Value::Number(number) => number.as_u64().and_then(|id| u32::try_from(id).ok()),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
 }
 
 /// Sysmon event ids to Sigma categories (Sigma's Windows logsource taxonomy).
@@ -109,7 +122,7 @@ fn ecs(event: &SigmaEvent<'_>) -> EventLogsource {
     let channel = json::text(document, "winlog.channel");
     let service = channel.as_deref().and_then(service_of_channel);
     if channel.as_deref().is_some_and(|c| c.contains("Sysmon"))
-        && let Some(id) = event.field_text("EventID").and_then(|id| id.trim().parse().ok())
+        && let Some(id) = event.system_field("EventID").and_then(event_id)
     {
         return EventLogsource { product, service, categories: sysmon_categories(id) };
     }

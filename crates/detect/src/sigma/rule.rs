@@ -44,6 +44,9 @@ pub struct SigmaRule {
     pub(crate) compiled: CompiledRule,
     warnings: Vec<String>,
     exceptions: Vec<SigmaException>,
+    /// Read from the tags once, at parse: every match carries them.
+    techniques: Vec<TechniqueId>,
+    tactics: Vec<String>,
 }
 
 impl SigmaRule {
@@ -76,7 +79,14 @@ impl SigmaRule {
             rsigma_eval::compile_rule(&parsed).map_err(|e| refusal(yaml, &e.to_string()))?;
         // With the rule parsed, what the parser collected are warnings (a bad `related` entry, an
         // unknown status), not reasons to refuse it.
-        Ok(SigmaRule { parsed, compiled, warnings: collection.errors, exceptions: Vec::new() })
+        Ok(SigmaRule {
+            techniques: techniques(&parsed.tags),
+            tactics: tactics(&parsed.tags),
+            parsed,
+            compiled,
+            warnings: collection.errors,
+            exceptions: Vec::new(),
+        })
     }
 
     /// The rule with `exceptions`: events any of them covers never match it.
@@ -130,20 +140,26 @@ impl SigmaRule {
     }
 
     /// Technique ids from `attack.tNNNN[.NNN]` tags.
-    pub fn techniques(&self) -> Vec<TechniqueId> {
-        self.parsed.tags.iter().filter_map(|t| TechniqueId::parse(t).ok()).collect()
+    pub fn techniques(&self) -> &[TechniqueId] {
+        &self.techniques
     }
 
     /// Tactic shortnames from `attack.<tactic>` tags (`attack.defense-evasion`).
-    pub fn tactics(&self) -> Vec<String> {
-        let catalog = AttackCatalog::embedded();
-        self.parsed
-            .tags
-            .iter()
-            .filter(|t| t.starts_with("attack.") && TechniqueId::parse(t).is_err())
-            .filter_map(|t| catalog.tactic(t).map(|tactic| tactic.shortname.clone()))
-            .collect()
+    pub fn tactics(&self) -> &[String] {
+        &self.tactics
     }
+}
+
+fn techniques(tags: &[String]) -> Vec<TechniqueId> {
+    tags.iter().filter_map(|t| TechniqueId::parse(t).ok()).collect()
+}
+
+fn tactics(tags: &[String]) -> Vec<String> {
+    let catalog = AttackCatalog::embedded();
+    tags.iter()
+        .filter(|t| t.starts_with("attack.") && TechniqueId::parse(t).is_err())
+        .filter_map(|t| catalog.tactic(t).map(|tactic| tactic.shortname.clone()))
+        .collect()
 }
 
 pub(crate) fn severity_of(level: Option<&Level>) -> Severity {

@@ -167,3 +167,33 @@ fn flat_events_without_logsource_hints_are_evaluated_against_every_rule() {
     assert_eq!(SigmaEvent::new(&event).layout(), Layout::Flat);
     assert_eq!(titles(&all_rules(), &event), ["Process Memory Dump Via Comsvcs.DLL"]);
 }
+
+#[test]
+fn a_rule_fires_only_on_events_whose_product_it_admits() {
+    let rule = |title: &str, product: &str| {
+        let product = match product {
+            "" => String::new(),
+            named => format!("    product: {named}\n"),
+        };
+        detect::sigma::SigmaRule::parse(&format!(
+            "title: {title}\nlogsource:\n    category: process_creation\n{product}detection:\n    selection:\n        Image|endswith: '/curl'\n    condition: selection\n"
+        ))
+        .unwrap()
+    };
+    let set = RuleSet::new(vec![
+        rule("Linux curl", "linux"),
+        rule("Windows curl", "Windows"),
+        rule("Any curl", ""),
+    ]);
+    let windows = json!({"Event": {
+        "System": {"Provider": {"#attributes": {"Name": "Microsoft-Windows-Sysmon"}}, "EventID": 1,
+                   "Channel": "Microsoft-Windows-Sysmon/Operational"},
+        "EventData": {"Image": "C:/tools/curl"}
+    }});
+    assert_eq!(titles(&set, &windows), ["Windows curl", "Any curl"]);
+    let linux = json!({"@timestamp": "2026-12-01T10:00:00Z", "host": {"os": {"type": "linux"}},
+        "event": {"category": ["process"], "type": ["start"]}, "process": {"executable": "/usr/bin/curl"}});
+    assert_eq!(titles(&set, &linux), ["Linux curl", "Any curl"]);
+    let unknown = json!({"Image": "/usr/bin/curl"});
+    assert_eq!(titles(&set, &unknown), ["Linux curl", "Windows curl", "Any curl"]);
+}
