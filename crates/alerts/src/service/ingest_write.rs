@@ -12,7 +12,8 @@ use crate::error::AlertsError;
 use crate::ingest::{Detection, Prepared};
 use crate::jobs::Correlate;
 use crate::model::{AlertId, AlertSourceId, AlertStatus};
-use crate::store::{self, ingest::NewAlert, ingest::Upserted, stats::Delta, stats::Deltas};
+use crate::store::ingest::{NewAlert, SourceIdScope, Upserted};
+use crate::store::{self, stats::Delta, stats::Deltas};
 use chrono::{DateTime, Utc};
 use platform::TenantTx;
 use platform::audit::{self, RequestContext};
@@ -30,6 +31,12 @@ pub(crate) struct Batch<'a> {
     pub received_at: DateTime<Utc>,
     /// How many items were rejected (for the audit row).
     pub rejected: usize,
+}
+
+impl Batch<'_> {
+    fn source_id_scope(&self) -> SourceIdScope<'_> {
+        SourceIdScope { adapter: self.source, ingest_source: self.ingest_source }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -98,7 +105,7 @@ pub(crate) async fn write(
         });
     }
     written.accepted.sort_by_key(|a| a.index);
-    store::ingest::repoint_source_ids(tx, batch.source, &repoint).await?;
+    store::ingest::repoint_source_ids(tx, batch.source_id_scope(), &repoint).await?;
 
     // Detections of items that were not duplicates, linked to the alert they were raised on.
     let duplicate_indexes: HashSet<usize> =
@@ -193,10 +200,15 @@ async fn claim(
     let pairs: Vec<(String, AlertId)> =
         first.iter().map(|(id, &i)| (id.to_string(), candidates[i])).collect();
     let claimed: HashSet<String> =
-        store::ingest::claim_source_ids(tx, batch.source, &pairs).await?.into_iter().collect();
+        store::ingest::claim_source_ids(tx, batch.source_id_scope(), &pairs)
+            .await?
+            .into_iter()
+            .collect();
     let seen: Vec<&str> = first.keys().copied().filter(|id| !claimed.contains(*id)).collect();
     if !seen.is_empty() {
-        for (id, alert) in store::ingest::known_source_ids(tx, batch.source, &seen).await? {
+        for (id, alert) in
+            store::ingest::known_source_ids(tx, batch.source_id_scope(), &seen).await?
+        {
             if let Some(&i) = first.get(id.as_str()) {
                 duplicates.insert(i, alert);
             }

@@ -30,26 +30,42 @@ pub(crate) struct Upserted {
     pub occurrences: i64,
 }
 
+/// Where a source's own alert ids are unique: the adapter, and the configured source that
+/// pushed them (none for a push authenticated by an API key).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SourceIdScope<'a> {
+    pub adapter: &'a str,
+    pub ingest_source: Option<AlertSourceId>,
+}
+
+impl SourceIdScope<'_> {
+    /// The `scope` column: the configured source, or the tenant for API-key pushes.
+    fn column(&self, tx: &TenantTx) -> Uuid {
+        self.ingest_source.map_or(tx.tenant().as_uuid(), |s| s.as_uuid())
+    }
+}
+
 /// Claims `(source_id, candidate alert id)` pairs; returns the source ids that were new. The
 /// others were claimed before (or by a concurrent batch, which this waits for).
 #[tracing::instrument(skip(tx, pairs), fields(n = pairs.len()))]
 pub(crate) async fn claim_source_ids(
     tx: &mut TenantTx,
-    source: &str,
+    scope: SourceIdScope<'_>,
     pairs: &[(String, AlertId)],
 ) -> sqlx::Result<Vec<String>> {
     let (ids, alerts): (Vec<&str>, Vec<Uuid>) =
         pairs.iter().map(|(id, alert)| (id.as_str(), alert.as_uuid())).unzip();
     sqlx::query_scalar(
-        "insert into alert_source_ids (tenant_id, source, source_id, alert_id)
-         select $1, $2, u.source_id, u.alert_id
-           from unnest($3::text[], $4::uuid[]) as u(source_id, alert_id)
+        "insert into alert_source_ids (tenant_id, source, scope, source_id, alert_id)
+         select $1, $2, $3, u.source_id, u.alert_id
+           from unnest($4::text[], $5::uuid[]) as u(source_id, alert_id)
           order by u.source_id
          on conflict do nothing
          returning source_id",
     )
     .bind(tx.tenant())
-    .bind(source)
+    .bind(scope.adapter)
+    .bind(scope.column(tx))
     .bind(&ids)
     .bind(&alerts)
     .fetch_all(&mut **tx)
@@ -60,15 +76,16 @@ pub(crate) async fn claim_source_ids(
 #[tracing::instrument(skip(tx, ids), fields(n = ids.len()))]
 pub(crate) async fn known_source_ids(
     tx: &mut TenantTx,
-    source: &str,
+    scope: SourceIdScope<'_>,
     ids: &[&str],
 ) -> sqlx::Result<Vec<(String, AlertId)>> {
     sqlx::query_as(
         "select source_id, alert_id from alert_source_ids
-          where tenant_id = $1 and source = $2 and source_id = any($3::text[])",
+          where tenant_id = $1 and source = $2 and scope = $3 and source_id = any($4::text[])",
     )
     .bind(tx.tenant())
-    .bind(source)
+    .bind(scope.adapter)
+    .bind(scope.column(tx))
     .bind(ids)
     .fetch_all(&mut **tx)
     .await
@@ -78,7 +95,7 @@ pub(crate) async fn known_source_ids(
 #[tracing::instrument(skip(tx, pairs), fields(n = pairs.len()))]
 pub(crate) async fn repoint_source_ids(
     tx: &mut TenantTx,
-    source: &str,
+    scope: SourceIdScope<'_>,
     pairs: &[(&str, AlertId)],
 ) -> sqlx::Result<()> {
     if pairs.is_empty() {
@@ -88,11 +105,13 @@ pub(crate) async fn repoint_source_ids(
         pairs.iter().map(|(id, alert)| (*id, alert.as_uuid())).unzip();
     sqlx::query(
         "update alert_source_ids s set alert_id = u.alert_id
-           from unnest($3::text[], $4::uuid[]) as u(source_id, alert_id)
-          where s.tenant_id = $1 and s.source = $2 and s.source_id = u.source_id",
+           from unnest($4::text[], $5::uuid[]) as u(source_id, alert_id)
+          where s.tenant_id = $1 and s.source = $2 and s.scope = $3
+            and s.source_id = u.source_id",
     )
     .bind(tx.tenant())
-    .bind(source)
+    .bind(scope.adapter)
+    .bind(scope.column(tx))
     .bind(&ids)
     .bind(&alerts)
     .execute(&mut **tx)

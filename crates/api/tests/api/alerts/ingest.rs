@@ -123,6 +123,55 @@ async fn re_sending_a_source_id_changes_nothing_and_answers_the_same_alert() {
 }
 
 #[tokio::test]
+async fn two_configured_sources_may_reuse_an_alert_id_and_each_stays_idempotent() {
+    let soc = Soc::start().await;
+    let mut managers = Vec::new();
+    for name in ["edr-east", "edr-west"] {
+        let created: Value = soc
+            .post("/v1/alert-sources", &json!({"name": name, "kind": "palisade", "auth": "token"}))
+            .await
+            .expect_json(201)
+            .await;
+        managers.push((created["id"].as_str().unwrap().to_string(), created["secret"].clone()));
+    }
+    let push = |manager: usize, alert: &Value| {
+        let (id, token) = &managers[manager];
+        soc.app
+            .client
+            .post(soc.app.url("/v1/alerts/ingest"))
+            .header("x-palisade-source", id)
+            .header("x-palisade-token", token.as_str().unwrap())
+            .json(alert)
+            .send()
+    };
+    // Each manager numbers its alerts from its own counter: both send an alert 1001.
+    let mut east = own_alert("Ransom note written", "critical", "fs-01");
+    east["source_id"] = json!("1001");
+    let mut west = own_alert("Port scan", "low", "ws-07");
+    west["source_id"] = json!("1001");
+    let east_report: Value = push(0, &east).await.unwrap().expect_json(200).await;
+    let west_report: Value = push(1, &west).await.unwrap().expect_json(200).await;
+    assert_eq!(outcomes(&west_report), [(0, "created".into())], "not a duplicate of the east's");
+    let (east_id, west_id) = (accepted_id(&east_report), accepted_id(&west_report));
+    assert_ne!(east_id, west_id);
+    // Re-sent by the manager that sent it, each still names its own alert.
+    for (manager, alert, id) in [(0, &east, &east_id), (1, &west, &west_id)] {
+        let again: Value = push(manager, alert).await.unwrap().expect_json(200).await;
+        assert_eq!(outcomes(&again), [(0, "duplicate".into())]);
+        assert_eq!(again["accepted"][0]["id"], id.as_str());
+    }
+    // A push with an API key names no configured source: its ids are a scope of their own.
+    let mut keyed = own_alert("Beacon to known C2", "high", "ws-09");
+    keyed["source_id"] = json!("1001");
+    let keyed_report = soc.ingest("/v1/alerts/ingest", &keyed).await;
+    assert_eq!(outcomes(&keyed_report), [(0, "created".into())]);
+    let again = soc.ingest("/v1/alerts/ingest", &keyed).await;
+    assert_eq!(outcomes(&again), [(0, "duplicate".into())]);
+    assert_eq!(soc.count("alerts").await, 3);
+    assert_eq!(soc.count("alert_source_ids").await, 3);
+}
+
+#[tokio::test]
 async fn ndjson_is_read_line_by_line_with_per_line_errors() {
     let soc = Soc::start().await;
     let lines = [
