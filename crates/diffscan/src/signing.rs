@@ -8,8 +8,8 @@
 use crate::settings::{KeyMaterial, SigningSettings};
 use base64::Engine as _;
 use diffscan_engine::Signer;
-use notify::crypto::{Keyring, Sealed};
 use platform::config::Mode;
+use platform::sealing::{Keyring, Resealed, Sealed};
 use rand::RngCore;
 use sqlx::PgPool;
 
@@ -115,6 +115,43 @@ async fn generated(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Signer> {
         .open(SEED_AAD, &sealed)
         .map_err(|e| anyhow::anyhow!("opening the generated diffscan signing key: {e}"))?;
     Signer::ed25519(seed.expose()).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Seals the generated seed again with the keyring's current key, if it is sealed with another
+/// one (`palisade admin rotate-keys`).
+pub(crate) async fn reseal_generated(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Resealed> {
+    let current = keyring.current_id();
+    let stored: Option<SealedSeed> = sqlx::query_as(
+        "select seed_ciphertext, seed_nonce, seed_key_id from diffscan_signing_keys
+          where name = $1 and seed_key_id <> $2",
+    )
+    .bind(GENERATED)
+    .bind(current)
+    .fetch_optional(pool)
+    .await?;
+    let Some(stored) = stored else { return Ok(Resealed::default()) };
+    let sealed = Sealed {
+        ciphertext: stored.seed_ciphertext,
+        nonce: stored.seed_nonce,
+        key_id: stored.seed_key_id,
+    };
+    let again = keyring
+        .reseal(SEED_AAD, &sealed)
+        .map_err(|e| anyhow::anyhow!("sealing the generated diffscan signing key again: {e}"))?;
+    let updated = sqlx::query(
+        "update diffscan_signing_keys set seed_ciphertext = $2, seed_nonce = $3, seed_key_id = $4
+          where name = $1 and seed_key_id = $5",
+    )
+    .bind(GENERATED)
+    .bind(&again.ciphertext)
+    .bind(&again.nonce)
+    .bind(&again.key_id)
+    .bind(&sealed.key_id)
+    .execute(pool)
+    .await?;
+    // A seal that changed meanwhile (another rotation) is left for the check to report.
+    let moved = updated.rows_affected() == 1;
+    Ok(Resealed { secrets: usize::from(moved), left_behind: usize::from(!moved) })
 }
 
 #[cfg(test)]

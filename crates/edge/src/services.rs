@@ -14,6 +14,7 @@ use platform::audit::{AuditKey, CheckpointJob};
 use platform::jobs::{JobRunner, JobRunnerBuilder};
 use platform::keys::MasterKeys;
 use platform::mail::Mailer;
+use platform::sealing::SharedKeyring;
 use platform::server_secrets::SecretStore;
 use std::future::Future;
 use std::sync::Arc;
@@ -28,6 +29,8 @@ pub struct Services {
     pub db: Db,
     /// The server secrets, wrapped by the master key.
     pub secrets: SecretStore,
+    /// The keys secrets in tenant rows are sealed with (every capability's).
+    pub keyring: SharedKeyring,
     pub identity: Identity,
     pub notify: Notify,
     pub diffscan: Diffscan,
@@ -58,29 +61,33 @@ impl Services {
         });
         let identity =
             Identity::start(db.clone(), settings.identity.clone(), mailer, &secrets).await?;
+        let encryption = &settings.platform.encryption;
+        let keyring = SharedKeyring::new(
+            secrets.clone(),
+            encryption.data_key.clone(),
+            encryption.previous_data_key.clone(),
+        );
         let notify = Notify::new(
             db.clone(),
             settings.platform.outbound.clone(),
             settings.notify.clone(),
-            secrets.clone(),
+            keyring.clone(),
         );
         let feed = Hub::new(db.clone(), settings.feed.clone());
-        let alerts = Alerts::new(db.clone(), notify.clone(), settings.alerts.clone());
+        let alerts = Alerts::new(db.clone(), keyring.clone(), settings.alerts.clone());
         let diffscan = Diffscan::new(
             diffscan::service::Environment {
                 db: db.clone(),
-                secrets: secrets.clone(),
+                keyring: keyring.clone(),
                 outbound: outbound.clone(),
                 data_dir: settings.platform.data_dir.clone(),
                 mode: settings.platform.mode,
                 public_url: settings.notify.public_url.clone(),
-                encryption_key: settings.notify.encryption_key.clone(),
-                encryption_key_id: settings.notify.encryption_key_id.clone(),
             },
             settings.diffscan.clone(),
         )?;
         let surface = Surface::new(db.clone(), outbound.clone(), settings.surface.clone());
-        Ok(Services { db, secrets, identity, notify, surface, diffscan, alerts, feed })
+        Ok(Services { db, secrets, keyring, identity, notify, surface, diffscan, alerts, feed })
     }
 
     /// The job runner of `serve` and `worker`, with every capability's jobs and schedules.

@@ -2,9 +2,9 @@
 //! channel, event and delivery entities as the service hands them out. Parsing untrusted input
 //! into these lives in `service::input`; SQL lives in `store`.
 
-use crate::crypto::Sealed;
 use chrono::{DateTime, Utc};
 use platform::outbox::Severity;
+use platform::sealing::Sealed;
 use platform::{ChannelId, DeliveryId, EventId, Timestamp};
 use serde::{Deserialize, Serialize};
 

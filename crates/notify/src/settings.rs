@@ -1,9 +1,7 @@
-//! How notify behaves: the console link in messages, the encryption key, timeouts, the retry
-//! backoff and the relay's capacity. Built from the configuration by the binary (and by tests, with a short backoff).
+//! How notify behaves: the console link in messages, timeouts, the retry backoff and the relay's
+//! capacity. Built from the configuration by the binary (and by tests, with a short backoff).
 
 use crate::relay::RelaySettings;
-use base64::Engine;
-use platform::Secret;
 use platform::config::Source;
 use std::time::Duration;
 
@@ -11,11 +9,6 @@ use std::time::Duration;
 pub struct NotifySettings {
     /// The console's address as users reach it; messages link to `{public_url}/events/{id}`.
     pub public_url: String,
-    /// The configured key for channel secrets (32 bytes); `None` uses the key generated into the
-    /// database on first use.
-    pub encryption_key: Option<Secret<Vec<u8>>>,
-    /// The id stored beside ciphertexts made with `encryption_key`.
-    pub encryption_key_id: String,
     /// The wait after the first failed attempt; each further failure waits four times longer
     /// (base, 4·base, 16·base, 64·base).
     pub backoff_base: Duration,
@@ -29,8 +22,6 @@ impl NotifySettings {
     pub fn new(public_url: impl Into<String>) -> Self {
         Self {
             public_url: public_url.into(),
-            encryption_key: None,
-            encryption_key_id: "k1".into(),
             backoff_base: Duration::from_secs(10),
             send_timeout: Duration::from_secs(10),
             relay: RelaySettings::default(),
@@ -41,19 +32,8 @@ impl NotifySettings {
     pub fn read(src: &mut Source<'_>) -> NotifySettings {
         let public_url =
             src.string("public_url", &["PALISADE_PUBLIC_URL"], "https://localhost:8443");
-        let encryption_key = src
-            .base64_key("encryption.key", &["PALISADE_ENCRYPTION_KEY"])
-            .and_then(|text| base64::engine::general_purpose::STANDARD.decode(text).ok())
-            .map(Secret::new);
-        let encryption_key_id =
-            src.string("encryption.key_id", &["PALISADE_ENCRYPTION_KEY_ID"], "k1");
         let relay = RelaySettings::read(src);
-        NotifySettings {
-            encryption_key,
-            encryption_key_id,
-            relay,
-            ..NotifySettings::new(public_url)
-        }
+        NotifySettings { relay, ..NotifySettings::new(public_url) }
     }
 
     /// How long to wait after the `attempts`-th failed attempt (from 1).

@@ -1,5 +1,7 @@
 //! `palisade admin rotate-keys`: moves every stored key to the current master key and every
-//! channel secret to the current channel key, then proves that nothing needs an older key.
+//! sealed secret (channel secrets, alert-source signing secrets, GitHub tokens and webhook
+//! secrets, the generated diffscan signing seed) to the current data key, then proves that
+//! nothing needs an older key.
 //!
 //! With the key file (the default), a new master key is made: written to `<file>.next` first,
 //! used to re-wrap, then renamed over the file, so that a rotation stopped at any point still
@@ -47,14 +49,20 @@ pub async fn rotate(config: &Config, database: &Database) -> anyhow::Result<Exit
     }
     println!("{} stored keys wrapped with master key {current}", rewrapped.secrets);
     let services = Services::build(&config.app, database.app.clone()).await?;
-    let resealed = services.notify.reseal_channel_secrets().await?;
-    println!("{} channel secrets sealed again with the current channel key", resealed.channels);
+    let resealed = services.notify.reseal_channel_secrets().await?
+        + services.alerts.reseal_source_secrets().await?
+        + services.diffscan.reseal_secrets().await?;
+    let data_key = services.keyring.get().await?.current_id().to_string();
+    println!("{} sealed secrets sealed again with data key {data_key}", resealed.secrets);
     if rewrapped.left_behind + resealed.left_behind > 0 {
         println!(
-            "rotate-keys: FAILED: {} stored keys and {} channel secrets still need an older key",
+            "rotate-keys: FAILED: {} stored keys and {} sealed secrets still need an older key",
             rewrapped.left_behind, resealed.left_behind
         );
         return Ok(ExitCode::FAILURE);
+    }
+    if encryption.previous_data_key.is_some() {
+        println!("nothing needs encryption.previous_key any more: remove it");
     }
     if !from_file && !encryption.previous_keys.is_empty() {
         println!("nothing needs encryption.previous_keys any more: remove them");

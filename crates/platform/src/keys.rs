@@ -11,6 +11,7 @@
 
 use crate::Secret;
 use crate::config::Source;
+use crate::sealing::DataKey;
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use anyhow::{Context, bail};
@@ -26,12 +27,19 @@ use std::path::{Path, PathBuf};
 const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 12;
 
-/// `[encryption]` as far as the master key goes.
+/// `[encryption]`: the master key, and the data key secrets in tenant rows are sealed with
+/// (`crate::sealing`).
 #[derive(Clone, Debug)]
 pub struct EncryptionSettings {
     pub master_key: Option<Secret<Vec<u8>>>,
     pub master_key_file: PathBuf,
     pub previous_keys: Vec<Secret<Vec<u8>>>,
+    /// `encryption.key` under `encryption.key_id`; `None` uses the key generated into the
+    /// database on first use.
+    pub data_key: Option<DataKey>,
+    /// `encryption.previous_key` under `encryption.previous_key_id`: still opens, during a
+    /// rotation of the data key.
+    pub previous_data_key: Option<DataKey>,
 }
 
 impl EncryptionSettings {
@@ -61,8 +69,43 @@ impl EncryptionSettings {
                     .collect()
             },
         );
-        EncryptionSettings { master_key, master_key_file, previous_keys }
+        let data_key = read_data_key(src, CURRENT_DATA_KEY, "k1");
+        let previous_data_key = read_data_key(src, PREVIOUS_DATA_KEY, "k0");
+        EncryptionSettings {
+            master_key,
+            master_key_file,
+            previous_keys,
+            data_key,
+            previous_data_key,
+        }
     }
+}
+
+/// Where a data key is configured: the key, its variable, its id, its id's variable.
+type DataKeySetting = [&'static str; 4];
+const CURRENT_DATA_KEY: DataKeySetting = [
+    "encryption.key",
+    "PALISADE_ENCRYPTION_KEY",
+    "encryption.key_id",
+    "PALISADE_ENCRYPTION_KEY_ID",
+];
+const PREVIOUS_DATA_KEY: DataKeySetting = [
+    "encryption.previous_key",
+    "PALISADE_ENCRYPTION_PREVIOUS_KEY",
+    "encryption.previous_key_id",
+    "PALISADE_ENCRYPTION_PREVIOUS_KEY_ID",
+];
+
+/// A data key (base64 of 32 bytes) with its id.
+fn read_data_key(
+    src: &mut Source<'_>,
+    setting: DataKeySetting,
+    default_id: &str,
+) -> Option<DataKey> {
+    let [key, key_env, id, id_env] = setting;
+    let bytes = src.base64_key(key, &[key_env]).and_then(|text| STANDARD.decode(text).ok())?;
+    let id = src.string(id, &[id_env], default_id);
+    Some(DataKey { id, key: Secret::new(bytes) })
 }
 
 /// One key-encryption key.
@@ -276,6 +319,8 @@ mod tests {
             master_key: None,
             master_key_file: file.clone(),
             previous_keys: vec![],
+            data_key: None,
+            previous_data_key: None,
         };
         let first = MasterKeys::load(&settings).unwrap();
         assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);

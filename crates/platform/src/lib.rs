@@ -1,7 +1,8 @@
 //! Palisade's shared ground: the access vocabulary, typed ids and timestamps, pagination, error
 //! plumbing, secrets, the configuration reader, the database pool and tenant-scoped
 //! transactions, migrations, the embedded PostgreSQL launcher, background jobs, the audit log,
-//! the master key and server secrets, the outbox and the outbound (SSRF) guard.
+//! the master key and server secrets, the keyring that seals secrets in tenant rows, the outbox
+//! and the outbound (SSRF) guard.
 //!
 //! Everything here is used by several capabilities. It must not know about HTTP (no axum) nor
 //! about any one capability's domain, and it depends on no other crate of the workspace.
@@ -20,6 +21,7 @@ pub mod outbound;
 pub mod outbox;
 pub mod page;
 pub mod pg;
+pub mod sealing;
 pub mod secret;
 pub mod server_secrets;
 pub mod time;

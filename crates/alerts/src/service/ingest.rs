@@ -150,7 +150,7 @@ impl Alerts {
         match credential {
             Credential::TokenDigest(digest) => verify_token(digest, headers),
             Credential::Secret(sealed) => {
-                let keyring = self.notify().keyring().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let keyring = self.keyring().await?;
                 let aad = super::sources::source_aad(tenant, *id);
                 let secret = keyring
                     .open(&aad, sealed)

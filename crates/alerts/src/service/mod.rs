@@ -8,6 +8,7 @@ pub mod correlation;
 mod events;
 pub mod ingest;
 mod ingest_write;
+mod keys;
 pub mod queue;
 pub mod rules;
 pub mod settings;
@@ -18,7 +19,7 @@ pub mod triage;
 pub use actor::Acting;
 
 use crate::settings::AlertsSettings;
-use notify::Notify;
+use platform::sealing::{Keyring, SharedKeyring};
 use platform::{Db, TenantId};
 use rules::CompiledRules;
 use std::collections::HashMap;
@@ -27,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 struct Inner {
     db: Db,
-    notify: Notify,
+    keyring: SharedKeyring,
     settings: AlertsSettings,
     /// Each tenant's compiled detection rules, with the rule-set version they were built from.
     rules: Mutex<HashMap<TenantId, Arc<CompiledRules>>>,
@@ -47,12 +48,11 @@ impl fmt::Debug for Alerts {
 }
 
 impl Alerts {
-    /// The service on `db`. Signing secrets are sealed with the installation's keyring, which
-    /// `notify` owns.
-    pub fn new(db: Db, notify: Notify, settings: AlertsSettings) -> Alerts {
+    /// The service on `db`. Sources' signing secrets are sealed with `keyring`.
+    pub fn new(db: Db, keyring: SharedKeyring, settings: AlertsSettings) -> Alerts {
         let writers = tokio::sync::Semaphore::new(settings.ingest_writers.max(1));
         let rules = Mutex::new(HashMap::new());
-        Alerts { inner: Arc::new(Inner { db, notify, settings, rules, writers }) }
+        Alerts { inner: Arc::new(Inner { db, keyring, settings, rules, writers }) }
     }
 
     pub fn db(&self) -> &Db {
@@ -63,7 +63,7 @@ impl Alerts {
         &self.inner.settings
     }
 
-    fn notify(&self) -> &Notify {
-        &self.inner.notify
+    async fn keyring(&self) -> anyhow::Result<&Keyring> {
+        self.inner.keyring.get().await
     }
 }

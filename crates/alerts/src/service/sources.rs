@@ -76,7 +76,7 @@ impl Alerts {
         let credential = match digest {
             Some(digest) => Credential::TokenDigest(digest),
             None => {
-                let keyring = self.notify().keyring().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+                let keyring = self.keyring().await?;
                 let sealed = keyring
                     .seal(&source_aad(tenant, id), shown.as_bytes())
                     .map_err(|e| anyhow::anyhow!("sealing a source secret: {e}"))?;

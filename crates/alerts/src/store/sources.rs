@@ -7,7 +7,7 @@ use crate::error::AlertsError;
 use crate::model::{AlertSource, AlertSourceId, SourceAuth};
 use chrono::{DateTime, Utc};
 use detect::SourceKind;
-use notify::crypto::Sealed;
+use platform::sealing::Sealed;
 use platform::{Db, TenantId, TenantTx};
 
 const COLUMNS: &str = "tenant_id, id, name, kind, auth, token_digest, secret_ciphertext, \
@@ -249,4 +249,43 @@ pub(crate) async fn touch(tx: &mut TenantTx, id: AlertSourceId) -> sqlx::Result<
     .execute(&mut **tx)
     .await
     .map(|_| ())
+}
+
+/// The tenant's sources whose signing secret is sealed with a key other than `key_id`.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn sealed_not_under(
+    tx: &mut TenantTx,
+    key_id: &str,
+) -> Result<Vec<(AlertSourceId, Sealed)>, AlertsError> {
+    let rows: Vec<(AlertSourceId, Vec<u8>, Vec<u8>, String)> = sqlx::query_as(
+        "select id, secret_ciphertext, secret_nonce, secret_key_id from alert_sources
+          where tenant_id = $1 and secret_key_id is not null and secret_key_id <> $2",
+    )
+    .bind(tx.tenant())
+    .bind(key_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let sealed = |(id, ciphertext, nonce, key_id)| (id, Sealed { ciphertext, nonce, key_id });
+    Ok(rows.into_iter().map(sealed).collect())
+}
+
+/// Replaces a source's sealed secret (sealed again under another key), nothing else.
+#[tracing::instrument(skip(tx, sealed))]
+pub(crate) async fn set_sealed(
+    tx: &mut TenantTx,
+    id: AlertSourceId,
+    sealed: &Sealed,
+) -> Result<(), AlertsError> {
+    sqlx::query(
+        "update alert_sources set secret_ciphertext = $3, secret_nonce = $4, secret_key_id = $5
+          where tenant_id = $1 and id = $2",
+    )
+    .bind(tx.tenant())
+    .bind(id)
+    .bind(&sealed.ciphertext)
+    .bind(&sealed.nonce)
+    .bind(&sealed.key_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

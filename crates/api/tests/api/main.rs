@@ -24,6 +24,7 @@ mod openapi;
 mod proxies;
 mod receivers;
 mod roles;
+mod sealing;
 mod secrets;
 mod snapshots;
 mod surface;

@@ -3,7 +3,7 @@
 
 use super::{BaselineId, InstallationId, PolicyId, RepositoryId, ScanId, WebhookDeliveryId, word};
 use chrono::{DateTime, Utc};
-use notify::crypto::Sealed;
+use platform::sealing::Sealed;
 
 #[derive(Clone, Debug)]
 pub struct InstallationRecord {

@@ -3,13 +3,14 @@
 //! jobs scan, report and purge. Cheap to clone; one per process.
 //!
 //! Each mutation runs in one `tenant_tx` with exactly one audit row; its jobs and events are
-//! written in the same transaction. The keyring and the signing key are loaded on first use (so
-//! the service can be built before the database is reachable).
+//! written in the same transaction. The keyring (shared) and the signing key are loaded on first
+//! use (so the service can be built before the database is reachable).
 
 pub mod baselines;
 mod engines;
 pub mod github;
 pub mod input;
+mod keys;
 pub mod policies;
 mod report;
 pub mod results;
@@ -31,11 +32,10 @@ use crate::objects::ObjectStore;
 use crate::settings::DiffscanSettings;
 use diffscan_engine::Signer;
 use engines::EngineCache;
-use notify::crypto::Keyring;
+use platform::Db;
 use platform::config::Mode;
 use platform::outbound::OutboundPolicy;
-use platform::server_secrets::SecretStore;
-use platform::{Db, Secret};
+use platform::sealing::{Keyring, SharedKeyring};
 use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,8 +45,9 @@ use tokio::sync::OnceCell;
 #[derive(Clone, Debug)]
 pub struct Environment {
     pub db: Db,
-    /// The server secrets (the generated encryption key is kept there, wrapped).
-    pub secrets: SecretStore,
+    /// The keys secrets at rest (GitHub tokens, webhook secrets, the generated signing seed) are
+    /// sealed with, shared with the other capabilities.
+    pub keyring: SharedKeyring,
     /// Where GitHub calls may go (the SSRF guard's policy).
     pub outbound: OutboundPolicy,
     /// Under which the filesystem object store lives by default.
@@ -54,10 +55,6 @@ pub struct Environment {
     pub mode: Mode,
     /// The console's address, for links in check runs and events.
     pub public_url: String,
-    /// The installation's encryption key for secrets at rest (the one channel secrets use):
-    /// `None` uses the key generated into the database.
-    pub encryption_key: Option<Secret<Vec<u8>>>,
-    pub encryption_key_id: String,
 }
 
 struct Inner {
@@ -65,7 +62,6 @@ struct Inner {
     settings: DiffscanSettings,
     objects: Arc<dyn ObjectStore>,
     github: GithubClient,
-    keyring: OnceCell<Keyring>,
     signer: OnceCell<Signer>,
     engines: EngineCache,
     metrics: Arc<DiffscanMetrics>,
@@ -108,7 +104,6 @@ impl Diffscan {
                 settings,
                 objects,
                 github,
-                keyring: OnceCell::new(),
                 signer: OnceCell::new(),
                 engines: EngineCache::default(),
                 metrics: Arc::new(DiffscanMetrics::default()),
@@ -147,18 +142,7 @@ impl Diffscan {
     /// The keys secrets (GitHub tokens, webhook secrets, the generated signing seed) are sealed
     /// and opened with, loaded once.
     pub(crate) async fn keyring(&self) -> Result<&Keyring, DiffscanError> {
-        self.inner
-            .keyring
-            .get_or_try_init(|| async {
-                let env = &self.inner.env;
-                let configured = env
-                    .encryption_key
-                    .as_ref()
-                    .map(|key| (env.encryption_key_id.as_str(), key.expose().as_slice()));
-                Keyring::load(&env.secrets, configured).await
-            })
-            .await
-            .map_err(|e| DiffscanError::Unexpected(e.context("loading the encryption key")))
+        self.inner.env.keyring.get().await.map_err(DiffscanError::Unexpected)
     }
 
     /// The key results are signed with, loaded (or generated) once.

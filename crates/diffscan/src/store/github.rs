@@ -8,7 +8,7 @@ use crate::model::{
     BaselineId, InstallationId, InstallationRecord, PolicyId, RepositoryId, RepositoryRecord,
 };
 use chrono::{DateTime, Utc};
-use notify::crypto::Sealed;
+use platform::sealing::Sealed;
 use platform::{Db, TenantId, TenantTx};
 
 const COLUMNS: &str = "id, name, api_url, check_name, policy_id, enabled, token_ciphertext, \
@@ -365,4 +365,51 @@ pub(crate) async fn delete_repository(
     .bind(id)
     .fetch_optional(&mut **tx)
     .await
+}
+
+/// The tenant's installations with a token or webhook secret sealed under a key other than
+/// `key_id`.
+#[tracing::instrument(skip(tx))]
+pub(crate) async fn sealed_not_under(
+    tx: &mut TenantTx,
+    key_id: &str,
+) -> sqlx::Result<Vec<InstallationRecord>> {
+    let rows: Vec<InstallationRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "select {COLUMNS} from diffscan_github_installations
+          where tenant_id = $1 and (token_key_id <> $2 or webhook_secret_key_id <> $2)"
+    )))
+    .bind(tx.tenant())
+    .bind(key_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// Replaces an installation's sealed token and webhook secret (sealed again under another key),
+/// nothing else.
+#[tracing::instrument(skip(tx, token, webhook_secret))]
+pub(crate) async fn set_sealed(
+    tx: &mut TenantTx,
+    id: InstallationId,
+    token: &Sealed,
+    webhook_secret: &Sealed,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "update diffscan_github_installations
+            set token_ciphertext = $3, token_nonce = $4, token_key_id = $5,
+                webhook_secret_ciphertext = $6, webhook_secret_nonce = $7,
+                webhook_secret_key_id = $8
+          where tenant_id = $1 and id = $2",
+    )
+    .bind(tx.tenant())
+    .bind(id)
+    .bind(&token.ciphertext)
+    .bind(&token.nonce)
+    .bind(&token.key_id)
+    .bind(&webhook_secret.ciphertext)
+    .bind(&webhook_secret.nonce)
+    .bind(&webhook_secret.key_id)
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
 }

@@ -5,7 +5,7 @@
 
 use super::Notify;
 use super::input::{self, ChannelInput, SecretChange};
-use crate::crypto::{Keyring, Sealed, channel_aad};
+use crate::crypto::channel_aad;
 use crate::error::NotifyError;
 use crate::model::{Channel, ChannelKind};
 use crate::send::webhook;
@@ -13,6 +13,7 @@ use crate::store::{self, channels::ChannelValues};
 use platform::access::{Permission, Principal};
 use platform::audit::{self, RequestContext};
 use platform::outbox::{self, Event, Severity};
+use platform::sealing::{Keyring, Sealed};
 use platform::{ChannelId, DeliveryId, EventId, Page, PageRequest, Secret, TenantId};
 use serde_json::json;
 

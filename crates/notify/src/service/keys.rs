@@ -6,14 +6,7 @@ use super::Notify;
 use crate::crypto::channel_aad;
 use crate::error::NotifyError;
 use crate::store;
-
-/// What `reseal_channel_secrets` did.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Resealed {
-    pub channels: usize,
-    /// Channel secrets still sealed with another key afterwards (must be 0).
-    pub left_behind: usize,
-}
+use platform::sealing::Resealed;
 
 impl Notify {
     /// Seals every channel secret of every tenant with the current key (an operator task: it
@@ -27,10 +20,9 @@ impl Notify {
             for channel in store::channels::sealed_not_under(&mut tx, &current).await? {
                 let Some(sealed) = &channel.sealed else { continue };
                 let aad = channel_aad(tenant, channel.id);
-                let secret = keyring.open(&aad, sealed).map_err(anyhow::Error::from)?;
-                let again = keyring.seal(&aad, secret.expose()).map_err(anyhow::Error::from)?;
+                let again = keyring.reseal(&aad, sealed).map_err(anyhow::Error::from)?;
                 store::channels::set_sealed(&mut tx, channel.id, &again).await?;
-                resealed.channels += 1;
+                resealed.secrets += 1;
             }
             resealed.left_behind +=
                 store::channels::sealed_not_under(&mut tx, &current).await?.len();

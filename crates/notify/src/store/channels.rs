@@ -1,11 +1,11 @@
 //! The `channels` table (tenant-owned): insert, read, list, update, delete. It reads the sealed
 //! secret columns so the service can open them; it never decrypts nor logs them.
 
-use crate::crypto::Sealed;
 use crate::error::NotifyError;
 use crate::model::{Channel, ChannelKind, ChannelSettings};
 use chrono::{DateTime, Utc};
 use platform::outbox::Severity;
+use platform::sealing::Sealed;
 use platform::{ChannelId, TenantTx};
 
 const COLUMNS: &str = "id, name, kind, enabled, event_types, min_severity, settings, \

@@ -5,6 +5,7 @@
 use crate::receivers::{HookReceiver, create_channel, send_test, uuid, verify_standard_webhook};
 use notify::service::input::ChannelInput;
 use notify::{Notify, NotifySettings, RelayOutcome};
+use platform::sealing::{DataKey, SharedKeyring};
 use serde_json::json;
 use testapp::TestApp;
 
@@ -23,16 +24,12 @@ async fn a_secret_sealed_with_the_generated_key_still_opens_once_a_key_is_config
     assert_eq!(channel["secret_key_id"], "db-generated");
 
     // The operator configures a key (id k2): old rows still open, changed rows move to k2.
-    let settings = NotifySettings {
-        encryption_key: Some(platform::Secret::new(vec![42u8; 32])),
-        encryption_key_id: "k2".into(),
-        ..NotifySettings::new("https://palisade.test")
-    };
+    let k2 = DataKey { id: "k2".into(), key: platform::Secret::new(vec![42u8; 32]) };
     let rotated = Notify::new(
         app.services.db.clone(),
         app.services.notify.sender().policy().clone(),
-        settings,
-        app.services.secrets.clone(),
+        NotifySettings::new("https://palisade.test"),
+        SharedKeyring::new(app.services.secrets.clone(), Some(k2), None),
     );
     let sent = send_test(&app, &admin.token, &channel).await;
     let outcome = rotated.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();

@@ -82,7 +82,7 @@ async fn a_send_to_an_address_refused_at_send_time_fails_without_connecting() {
         app.services.db.clone(),
         OutboundPolicy::deny_private(),
         NotifySettings::new("https://palisade.test"),
-        app.services.secrets.clone(),
+        app.services.keyring.clone(),
     );
     let outcome = strict.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     let RelayOutcome::Failed { attempts: 1, error, .. } = outcome else { panic!("{outcome:?}") };
