@@ -79,6 +79,16 @@ struct SealedSeed {
     seed_key_id: String,
 }
 
+impl From<SealedSeed> for Sealed {
+    fn from(stored: SealedSeed) -> Sealed {
+        Sealed {
+            ciphertext: stored.seed_ciphertext,
+            nonce: stored.seed_nonce,
+            key_id: stored.seed_key_id,
+        }
+    }
+}
+
 /// The installation's generated ed25519 key: created by the first process that needs it (the
 /// first insert wins when several start at once), sealed with the keyring.
 async fn generated(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Signer> {
@@ -106,11 +116,7 @@ async fn generated(pool: &PgPool, keyring: &Keyring) -> anyhow::Result<Signer> {
     .bind(GENERATED)
     .fetch_one(pool)
     .await?;
-    let sealed = Sealed {
-        ciphertext: stored.seed_ciphertext,
-        nonce: stored.seed_nonce,
-        key_id: stored.seed_key_id,
-    };
+    let sealed = Sealed::from(stored);
     let seed = keyring
         .open(SEED_AAD, &sealed)
         .map_err(|e| anyhow::anyhow!("opening the generated diffscan signing key: {e}"))?;
@@ -129,12 +135,7 @@ pub(crate) async fn reseal_generated(pool: &PgPool, keyring: &Keyring) -> anyhow
     .bind(current)
     .fetch_optional(pool)
     .await?;
-    let Some(stored) = stored else { return Ok(Resealed::default()) };
-    let sealed = Sealed {
-        ciphertext: stored.seed_ciphertext,
-        nonce: stored.seed_nonce,
-        key_id: stored.seed_key_id,
-    };
+    let Some(sealed) = stored.map(Sealed::from) else { return Ok(Resealed::default()) };
     let again = keyring
         .reseal(SEED_AAD, &sealed)
         .map_err(|e| anyhow::anyhow!("sealing the generated diffscan signing key again: {e}"))?;

@@ -103,8 +103,9 @@ fn read_data_key(
     default_id: &str,
 ) -> Option<DataKey> {
     let [key, key_env, id, id_env] = setting;
-    let bytes = src.base64_key(key, &[key_env]).and_then(|text| STANDARD.decode(text).ok())?;
+    // The id is read (and so known to the reader) whether or not a key is set beside it.
     let id = src.string(id, &[id_env], default_id);
+    let bytes = src.base64_key(key, &[key_env]).and_then(|text| STANDARD.decode(text).ok())?;
     Some(DataKey { id, key: Secret::new(bytes) })
 }
 

@@ -101,3 +101,14 @@ async fn rotating_the_data_key_moves_every_sealed_secret_and_the_old_key_may_the
     let stale = services(&app, key("k1", 1), None).await;
     assert!(stale.diffscan.signer().await.is_err());
 }
+
+#[tokio::test]
+async fn a_previous_data_key_under_the_current_keys_id_is_refused_with_a_reason() {
+    let app = TestApp::spawn().await;
+    let confused = services(&app, key("k2", 2), Some(key("k2", 3))).await;
+    let error = format!("{:#}", confused.keyring.get().await.unwrap_err());
+    assert!(error.contains("encryption.previous_key_id must differ"), "{error}");
+    let reserved = services(&app, key("k2", 2), Some(key("db-generated", 3))).await;
+    let error = format!("{:#}", reserved.keyring.get().await.unwrap_err());
+    assert!(error.contains("is reserved"), "{error}");
+}
