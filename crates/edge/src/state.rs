@@ -16,19 +16,46 @@ use platform::Db;
 use std::sync::Arc;
 use surface::Surface;
 
+/// Cheap to clone (one reference count): every middleware and extractor of every request takes
+/// a copy, and copying the services and settings themselves cost a dozen reference counts and
+/// the settings' allocations each time.
 #[derive(Clone)]
 pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+/// What the state holds.
+#[derive(Clone)]
+pub struct Shared {
     pub services: Services,
     pub limiter: RateLimiter,
     pub http: HttpSettings,
     pub metrics: Arc<Metrics>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.shared
+    }
+}
+
+/// Changing a state (a router adding its body limits before it serves, a test adjusting a
+/// setting) changes this copy only: the shared part is copied first if others hold it.
+impl std::ops::DerefMut for AppState {
+    fn deref_mut(&mut self) -> &mut Shared {
+        Arc::make_mut(&mut self.shared)
+    }
+}
+
 impl AppState {
     pub fn new(services: Services, http: HttpSettings, limits: RateLimits) -> Self {
         let mut metrics = Metrics::new();
         services.diffscan.metrics().register(metrics.registry_mut());
-        Self { services, limiter: RateLimiter::new(limits), http, metrics: Arc::new(metrics) }
+        let limiter = RateLimiter::new(limits);
+        let metrics = Arc::new(metrics);
+        AppState { shared: Arc::new(Shared { services, limiter, http, metrics }) }
     }
 }
 
