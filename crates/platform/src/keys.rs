@@ -10,8 +10,8 @@
 //! key itself), stored beside what it wrapped. It must never log or return a key.
 
 use crate::Secret;
-use crate::config::Source;
-use crate::sealing::DataKey;
+use crate::config::{Origin, Source};
+use crate::sealing::{DataKey, check_data_keys};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use anyhow::{Context, bail};
@@ -71,6 +71,9 @@ impl EncryptionSettings {
         );
         let data_key = read_data_key(src, CURRENT_DATA_KEY, "k1");
         let previous_data_key = read_data_key(src, PREVIOUS_DATA_KEY, "k0");
+        if let Err(message) = check_data_keys(data_key.as_ref(), previous_data_key.as_ref()) {
+            src.error("encryption.previous_key", Origin::Both, &message);
+        }
         EncryptionSettings {
             master_key,
             master_key_file,

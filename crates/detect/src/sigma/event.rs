@@ -156,7 +156,7 @@ impl<'a> SigmaEvent<'a> {
         if let Some(found) = self.event_data.and_then(|data| data.get(&lowered)) {
             return Some(found);
         }
-        self.wazuh_system_field(name)
+        self.system?.get(fieldmap::wazuh_system(name).unwrap_or(&lowered))
     }
 
     fn wazuh_system_field(&self, name: &str) -> Option<&'a Value> {

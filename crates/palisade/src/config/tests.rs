@@ -121,3 +121,19 @@ fn the_pool_must_fit_the_embedded_cluster() {
         load("[database]\nmax_connections = 500\n", &[("DATABASE_URL", "postgres://a@b/c")]);
     assert_eq!(external.unwrap().app.platform.database.max_connections, 500);
 }
+
+#[test]
+fn a_previous_data_key_that_cannot_be_used_stops_the_start_with_a_reason() {
+    let key = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";
+    let alone = load("", &[("PALISADE_ENCRYPTION_PREVIOUS_KEY", key)]).unwrap_err();
+    assert!(alone.0[0].contains("is set without encryption.key"), "{alone:?}");
+    let same_id = [
+        ("PALISADE_ENCRYPTION_KEY", key),
+        ("PALISADE_ENCRYPTION_PREVIOUS_KEY", key),
+        ("PALISADE_ENCRYPTION_PREVIOUS_KEY_ID", "k1"),
+    ];
+    let refused = load("", &same_id).unwrap_err();
+    assert!(refused.0[0].contains("must differ from encryption.key_id"), "{refused:?}");
+    let rotating = [("PALISADE_ENCRYPTION_KEY", key), ("PALISADE_ENCRYPTION_PREVIOUS_KEY", key)];
+    assert!(load("", &rotating).is_ok(), "k1 replacing k0 is what a rotation looks like");
+}

@@ -77,6 +77,35 @@ impl std::ops::Add for Resealed {
     }
 }
 
+/// Why a configured data key and its predecessor cannot be used together, if they cannot: a
+/// previous key without a current one, two keys under one id, or a key under the generated
+/// key's reserved id. Checked when the configuration is read and when the keyring is loaded.
+pub fn check_data_keys(
+    current: Option<&DataKey>,
+    previous: Option<&DataKey>,
+) -> Result<(), String> {
+    let Some(current) = current else {
+        return match previous {
+            Some(_) => Err("encryption.previous_key is set without encryption.key".into()),
+            None => Ok(()),
+        };
+    };
+    for key in [Some(current), previous].into_iter().flatten() {
+        if key.id == GENERATED_KEY_ID {
+            return Err(format!(
+                "the encryption key id `{GENERATED_KEY_ID}` is reserved; choose another"
+            ));
+        }
+    }
+    match previous {
+        Some(previous) if previous.id == current.id => Err(format!(
+            "encryption.previous_key_id must differ from encryption.key_id (`{}`)",
+            current.id
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The keys secrets are sealed and opened with.
 #[derive(Clone)]
 pub struct Keyring {
@@ -114,27 +143,13 @@ impl Keyring {
         configured: Option<&DataKey>,
         previous: Option<&DataKey>,
     ) -> anyhow::Result<Keyring> {
+        check_data_keys(configured, previous).map_err(anyhow::Error::msg)?;
         let Some(current) = configured else {
-            anyhow::ensure!(
-                previous.is_none(),
-                "encryption.previous_key is set without encryption.key"
-            );
             let key = secrets.load_or_create(GENERATED_KEY_NAME).await?;
             return Ok(Keyring::new(GENERATED_KEY_ID, key.expose())?);
         };
-        for key in [Some(current), previous].into_iter().flatten() {
-            anyhow::ensure!(
-                key.id != GENERATED_KEY_ID,
-                "the encryption key id `{GENERATED_KEY_ID}` is reserved; choose another"
-            );
-        }
         let mut keyring = Keyring::new(&current.id, current.key.expose())?;
         if let Some(previous) = previous {
-            anyhow::ensure!(
-                previous.id != current.id,
-                "encryption.previous_key_id must differ from encryption.key_id (`{}`)",
-                current.id
-            );
             keyring = keyring.with_old_key(&previous.id, previous.key.expose())?;
         }
         match secrets.load(GENERATED_KEY_NAME).await? {
