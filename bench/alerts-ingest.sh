@@ -58,7 +58,7 @@ observable_columns=$(columns alert_observables)
 psql_super <<SQL
 create table bench_alerts (like alerts including all);
 create table bench_observables (like alert_observables including all);
-create table bench_alerts_bare (like alerts including generated);
+create table bench_alerts_bare (like alerts including generated including compression);
 create table bench_observables_bare (like alert_observables);
 copy (select $alert_columns from alerts) to '/tmp/palisade-bench-alerts.copy';
 copy (select $observable_columns from alert_observables) to '/tmp/palisade-bench-observables.copy';

@@ -3,12 +3,16 @@
 //! Every query on tenant-owned data runs inside a [`TenantTx`]: a transaction that set the
 //! transaction-local `app.tenant_id` the row-level security policies read, and that carries the
 //! tenant it was opened for. Store functions take `&mut TenantTx` and read the tenant from it, so
-//! a store function cannot be handed the transaction of one tenant and the id of another. The
-//! pool connects as the application role, which cannot bypass those policies.
+//! a store function cannot be handed the transaction of one tenant and the id of another. A hot
+//! read may instead take a [`TenantRead`]: one call of a reading function that scopes its own
+//! statement, in one round trip. The pool connects as the application role, which cannot
+//! bypass those policies.
 
 use crate::TenantId;
 use crate::audit::AuditKey;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::query::QueryAs;
 use sqlx::{PgConnection, Postgres, Transaction};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -42,9 +46,6 @@ const CHECK_IDLE_AFTER: Duration = Duration::from_secs(10);
 /// transaction is opened, it rides along with the scope (no round trip of its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlannerHint {
-    /// `enable_bitmapscan = off`: for pages read backwards along an index, which a bitmap scan
-    /// would have to sort.
-    NoBitmapScan,
     /// `plan_cache_mode = force_custom_plan`: for statements over tables that fill and drain in
     /// bursts (the relay's queue and deliveries). A connection caches a generic plan after five
     /// executions and keeps it until the table's statistics change; one cached while the table
@@ -56,7 +57,6 @@ pub enum PlannerHint {
 impl PlannerHint {
     fn setting(self) -> (&'static str, &'static str) {
         match self {
-            PlannerHint::NoBitmapScan => ("enable_bitmapscan", "off"),
             PlannerHint::CustomPlans => ("plan_cache_mode", "force_custom_plan"),
         }
     }
@@ -146,6 +146,56 @@ impl Db {
         let tx =
             self.pool.begin_with(sqlx::AssertSqlSafe(begin)).await.map_err(DbError::classify)?;
         Ok(TenantTx { tx, tenant, audit: self.audit.clone(), hints: hints.to_vec() })
+    }
+
+    /// A connection for one-call reads of `tenant` (see [`TenantRead`]): no transaction is
+    /// opened, so taking it costs no round trip.
+    pub async fn tenant_read(&self, tenant: TenantId) -> Result<TenantRead, DbError> {
+        let conn = self.pool.acquire().await.map_err(DbError::Unavailable)?;
+        Ok(TenantRead { conn, tenant })
+    }
+}
+
+/// A pooled connection for reads of one tenant that take one round trip each. Its statements
+/// call the reading functions of `migrations/*_one_call_reads.sql`, which take the tenant first
+/// (bind [`TenantRead::tenant`]), scope their own implicit transaction to it and read in the
+/// same call; row-level security then applies exactly as in a [`TenantTx`], and the scope ends
+/// with the statement. Anything else run on it has no scope, so the policies show it no
+/// tenant's rows at all: a read that forgets its function fails closed. Writes do not belong
+/// here: they keep their transaction (with audit and outbox).
+#[derive(Debug)]
+pub struct TenantRead {
+    conn: PoolConnection<Postgres>,
+    tenant: TenantId,
+}
+
+impl TenantRead {
+    /// The tenant the reads are for.
+    pub fn tenant(&self) -> TenantId {
+        self.tenant
+    }
+
+    /// A call of a reading function with this read's tenant already bound as `$1`: the way
+    /// store functions build their statement, so the scope always comes from the handle. Bind
+    /// the function's other arguments, then run it on `&mut *self`.
+    pub fn call<'q, O>(&self, sql: &'static str) -> QueryAs<'q, Postgres, O, PgArguments>
+    where
+        O: for<'r> sqlx::FromRow<'r, PgRow>,
+    {
+        sqlx::query_as(sql).bind(self.tenant)
+    }
+}
+
+impl Deref for TenantRead {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.conn
+    }
+}
+
+impl DerefMut for TenantRead {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.conn
     }
 }
 

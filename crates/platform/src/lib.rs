@@ -26,7 +26,7 @@ pub mod secret;
 pub mod server_secrets;
 pub mod time;
 
-pub use db::{Db, DbError, TenantTx};
+pub use db::{Db, DbError, TenantRead, TenantTx};
 pub use error::{FieldCode, Invalid};
 pub use ids::{ApiKeyId, ChannelId, DeliveryId, EventId, IdParseError, TenantId, TypedId, UserId};
 pub use page::{Page, PageError, PageRequest};

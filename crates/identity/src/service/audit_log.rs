@@ -1,6 +1,6 @@
 //! Reading the audit log: one page of the principal's tenant chain (or, for a global
 //! administrator who asks, the platform chain), newest first, filtered by actor, action, target
-//! and time. This is a hot path: one transaction, one query, no count. It must not write audit
+//! and time. This is a hot path: one call, one round trip, no count. It must not write audit
 //! rows (reads are not audited) and must never read another tenant's chain.
 
 use super::Identity;
@@ -8,7 +8,6 @@ use crate::error::ManageError;
 use crate::model::{AuditFilter, AuditRow};
 use crate::store::audit;
 use platform::access::{Permission, Principal};
-use platform::db::PlannerHint;
 use platform::{Page, PageRequest, TenantId};
 
 /// Which chain to read.
@@ -40,12 +39,8 @@ impl Identity {
             }
         };
         let before_seq: Option<i64> = page.after()?;
-        let mut tx = self.db().tenant_tx_with(tenant, &[PlannerHint::NoBitmapScan]).await?;
-        let rows = audit::page(&mut tx, filter, before_seq, page.fetch()).await?;
-        // Read-only, so not committed: dropping the transaction queues its ROLLBACK, which goes
-        // out with the check sqlx makes when the connection returns to the pool (a round trip
-        // fewer than COMMIT on the hot path).
-        drop(tx);
+        let mut read = self.db().tenant_read(tenant).await?;
+        let rows = audit::page(&mut read, filter, before_seq, page.fetch()).await?;
         Ok(Page::from_rows(rows, page, |row| row.seq))
     }
 }

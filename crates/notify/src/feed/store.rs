@@ -1,9 +1,10 @@
-//! The feed's one query: the summaries of announced events, read inside the tenant's own
-//! transaction (the notification names the tenant, but only the row the tenant owns is read, so a
-//! forged notification finds nothing). It must not read payloads nor any other table.
+//! The feed's one query: the summaries of announced events, read in the tenant's own scope by one
+//! call of `feed_events` (one round trip; the notification names the tenant, but only the rows
+//! the tenant owns are read, so a forged notification finds nothing). It must not read payloads
+//! nor any other table.
 
 use chrono::{DateTime, Utc};
-use platform::{Db, DbError, EventId, TenantId, TenantTx};
+use platform::{Db, DbError, EventId, TenantId, TenantRead};
 use serde::Serialize;
 
 /// What a socket learns of an event.
@@ -30,21 +31,11 @@ pub enum ReadError {
 /// The events of `tenant` among `ids`, oldest first; ids of other tenants (or of events that do
 /// not exist) are skipped.
 pub async fn read(db: &Db, tenant: TenantId, ids: &[EventId]) -> Result<Vec<FeedEvent>, ReadError> {
-    let mut tx = db.tenant_tx(tenant).await?;
-    let events = summaries(&mut tx, ids).await?;
-    tx.commit().await?;
-    Ok(events)
+    let mut read = db.tenant_read(tenant).await?;
+    Ok(summaries(&mut read, ids).await?)
 }
 
-#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
-async fn summaries(tx: &mut TenantTx, ids: &[EventId]) -> sqlx::Result<Vec<FeedEvent>> {
-    sqlx::query_as(
-        "select id, type, severity, title as summary, created_at from events
-          where tenant_id = $1 and id = any($2)
-          order by id",
-    )
-    .bind(tx.tenant())
-    .bind(ids)
-    .fetch_all(&mut **tx)
-    .await
+#[tracing::instrument(skip(read, ids), fields(count = ids.len()))]
+async fn summaries(read: &mut TenantRead, ids: &[EventId]) -> sqlx::Result<Vec<FeedEvent>> {
+    read.call("select * from feed_events($1, $2)").bind(ids).fetch_all(&mut **read).await
 }

@@ -7,3 +7,4 @@ mod audit;
 mod helpers;
 mod isolation;
 mod jobs;
+mod one_call_reads;
