@@ -138,3 +138,29 @@ async fn the_audit_page_function_reads_one_chain_newest_first_from_the_cursor() 
     assert_eq!(page(Some(2), None).await, both[1..].to_vec());
     assert_eq!(page(None, Some("thing.u")).await, both[..1].to_vec());
 }
+
+#[tokio::test]
+async fn the_planner_settings_of_the_audit_page_stay_inside_the_call() {
+    let test = test_db().await;
+    let db = test.app.clone();
+    let a = tenant(db.pool(), "acme").await;
+
+    let mut read = db.tenant_read(a).await.unwrap();
+    let _: Vec<(i64,)> = read
+        .call(
+            "select seq from audit_log_page($1, null, null, null, null, null, null, null, null, 5)",
+        )
+        .fetch_all(&mut *read)
+        .await
+        .unwrap();
+    // The same session afterwards: the planner is as it was for every other statement.
+    let settings: (String, String, String, String) = sqlx::query_as(
+        "select current_setting('enable_seqscan'), current_setting('enable_bitmapscan'), \
+                current_setting('enable_sort'), current_setting('plan_cache_mode')",
+    )
+    .fetch_one(&mut *read)
+    .await
+    .unwrap();
+    let expected = ("on".to_string(), "on".to_string(), "on".to_string(), "auto".to_string());
+    assert_eq!(settings, expected);
+}
