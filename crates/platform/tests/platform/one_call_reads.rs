@@ -163,4 +163,24 @@ async fn the_planner_settings_of_the_audit_page_stay_inside_the_call() {
     .unwrap();
     let expected = ("on".to_string(), "on".to_string(), "on".to_string(), "auto".to_string());
     assert_eq!(settings, expected);
+    drop(read);
+
+    // Inside a transaction of the same tenant, which outlives the call: a setting the function
+    // changed transaction-locally would still hold here; its `set` clauses restore them.
+    let mut tx = db.tenant_tx(a).await.unwrap();
+    let _: Vec<(i64,)> = sqlx::query_as(
+        "select seq from audit_log_page($1, null, null, null, null, null, null, null, null, 5)",
+    )
+    .bind(a)
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    let in_tx: (String, String, String, String) = sqlx::query_as(
+        "select current_setting('enable_seqscan'), current_setting('enable_bitmapscan'), \
+                current_setting('enable_sort'), current_setting('plan_cache_mode')",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    assert_eq!(in_tx, expected);
 }
