@@ -1,7 +1,10 @@
 //! Benchmark: events committed → delivered to a local webhook receiver. Emits events through the
 //! transactional outbox on a throwaway cluster at an offered rate, runs the real relay (job
 //! runner, signing, HTTP), and prints events/s committed and delivered and commit→receive
-//! latency (p50, p99, max). Arguments: events (20000), offered events/s (5000).
+//! latency (p50, p99, max), and how much of the machine the run used (cores, and µs of CPU per
+//! event, everything on the machine included). Arguments: events (20000), offered events/s
+//! (5000). With `BENCH_BACKLOG=1` the writers run first with the relay stopped, then the relay
+//! drains the backlog alone: each side's rate and cost on its own.
 //!
 //! Run with `bench/run delivery` (release build). Not a test: it asserts nothing.
 
@@ -27,6 +30,13 @@ async fn main() {
     let mut args = std::env::args().skip(1);
     let events: usize = args.next().and_then(|n| n.parse().ok()).unwrap_or(20_000);
     let rate: f64 = args.next().and_then(|n| n.parse().ok()).unwrap_or(5_000.0);
+    let backlog = std::env::var("BENCH_BACKLOG").is_ok_and(|v| v == "1");
+    // Info to stderr, as `palisade serve` logs; without it the test harness's subscriber would
+    // keep every debug line as JSON in memory, which is not what a server pays.
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_writer(std::io::stderr)
+        .init();
     let app = testapp::TestApp::spawn().await;
     let notify = app.services.notify.clone();
     let tenant = app.tenant("bench").await;
@@ -59,12 +69,16 @@ async fn main() {
         .create_channel(&RequestContext::default(), &Principal::system(tenant), &input)
         .await
         .unwrap();
-    let runner = notify::register_jobs(JobRunner::builder(&app.db.app), &notify)
-        .concurrency(16)
-        .poll_interval(Duration::from_millis(50))
-        .start()
-        .await
-        .unwrap();
+    let (pool, service) = (&app.db.app, &notify);
+    let start_relay = move || async move {
+        notify::register_jobs(JobRunner::builder(pool), service)
+            .concurrency(16)
+            .poll_interval(Duration::from_millis(50))
+            .start()
+            .await
+            .unwrap()
+    };
+    let mut runner = if backlog { None } else { Some(start_relay().await) };
 
     // Eight concurrent writers, as request handlers and jobs commit events: each transaction
     // emits EVENTS_PER_TX events (as an alert batch or a bulk change does), and the writers
@@ -75,6 +89,7 @@ async fn main() {
     let transactions = events.div_ceil(EVENTS_PER_TX);
     let every = Duration::from_secs_f64(EVENTS_PER_TX as f64 / rate);
     let started = Instant::now();
+    let busy_at_start = Busy::now();
     let writers: Vec<_> = (0..WRITERS)
         .map(|writer| {
             let db = app.db.app.clone();
@@ -106,6 +121,17 @@ async fn main() {
         committed.extend(writer.await.unwrap());
     }
     let emitting = started.elapsed();
+    let draining = Instant::now();
+    let busy_at_drain = Busy::now();
+    if backlog {
+        let cost = busy_at_drain.since(&busy_at_start, emitting);
+        println!(
+            "writers alone: {events} events committed at {:.0} events/s; {}",
+            events as f64 / emitting.as_secs_f64(),
+            cost.per(events)
+        );
+        runner = Some(start_relay().await);
+    }
 
     let deadline = Instant::now() + Duration::from_secs(120);
     while arrivals.lock().unwrap().0.len() < events && Instant::now() < deadline {
@@ -123,6 +149,7 @@ async fn main() {
     latencies.sort();
     let last = arrivals.values().max().copied().unwrap_or(started);
     let total = last.duration_since(started);
+    let cost = Busy::now().since(&busy_at_start, total);
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     println!(
         "delivery: {} of {events} events delivered; offered {rate:.0} events/s, committed at {:.0} events/s; delivered at {:.0} events/s",
@@ -130,16 +157,69 @@ async fn main() {
         events as f64 / emitting.as_secs_f64(),
         latencies.len() as f64 / total.as_secs_f64()
     );
+    if backlog {
+        let drained = last.saturating_duration_since(draining);
+        let cost = Busy::now().since(&busy_at_drain, drained);
+        println!(
+            "relay alone: the backlog drained at {:.0} events/s; {}",
+            latencies.len() as f64 / drained.as_secs_f64(),
+            cost.per(latencies.len())
+        );
+    }
     println!(
         "lost: {}  received more than once: {}  (the receiver answered 200 to every request)",
         events - latencies.len(),
         requests - arrivals.len()
     );
     println!(
-        "commit -> webhook receiver latency: p50 {:?}  p99 {:?}  max {:?}",
+        "commit -> webhook receiver latency: p50 {:?}  p99 {:?}  max {:?}{}",
         pct(0.50),
         pct(0.99),
-        latencies.last().copied().unwrap_or_default()
+        latencies.last().copied().unwrap_or_default(),
+        if backlog { "  (behind the backlog: not a latency figure)" } else { "" }
     );
-    runner.shutdown().await.ok();
+    println!("machine, whole run: {}", cost.per(latencies.len()));
+    if let Some(runner) = runner {
+        runner.shutdown().await.ok();
+    }
+}
+
+/// The machine's busy CPU time so far (user, nice, system, irq, softirq of every core), from
+/// `/proc/stat`: the benchmark, PostgreSQL and everything else together.
+struct Busy(Duration);
+
+/// CPU used over a stretch of wall time.
+struct Cost {
+    busy: Duration,
+    wall: Duration,
+}
+
+impl Busy {
+    fn now() -> Busy {
+        let stat = std::fs::read_to_string("/proc/stat").unwrap_or_default();
+        let ticks: u64 = stat
+            .lines()
+            .find(|line| line.starts_with("cpu "))
+            .map(|line| {
+                let fields: Vec<u64> =
+                    line.split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
+                [0, 1, 2, 5, 6].iter().filter_map(|i| fields.get(*i)).sum()
+            })
+            .unwrap_or(0);
+        // USER_HZ is 100 on every Linux this runs on.
+        Busy(Duration::from_millis(ticks * 10))
+    }
+
+    fn since(&self, earlier: &Busy, wall: Duration) -> Cost {
+        Cost { busy: self.0.saturating_sub(earlier.0), wall }
+    }
+}
+
+impl Cost {
+    fn per(&self, events: usize) -> String {
+        let cores = self.busy.as_secs_f64() / self.wall.as_secs_f64().max(1e-9);
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let micros = self.busy.as_secs_f64() * 1e6 / events.max(1) as f64;
+        format!("{cores:.2} of {cpus} cores busy, {micros:.0} µs of CPU per event")
+    }
 }

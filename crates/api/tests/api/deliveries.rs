@@ -224,3 +224,64 @@ async fn deleting_a_channel_takes_its_deliveries_and_keeps_the_events() {
         app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"])).await.unwrap();
     assert_eq!(outcome, RelayOutcome::Skipped);
 }
+
+#[tokio::test]
+async fn each_status_filter_lists_exactly_the_deliveries_in_that_state_and_none_of_another_tenant()
+{
+    let app = TestApp::spawn().await;
+    let admin = app.admin_of("acme").await;
+    let other = app.admin_of("globex").await;
+    let ok = HookReceiver::start(vec![], 200).await;
+    let broken = HookReceiver::start(vec![], 500).await;
+    let stalling = HookReceiver::start(vec![Reply::Stall(Duration::from_secs(30))], 200).await;
+    let hook = |name: &str, receiver: &HookReceiver| json!({"name": name, "kind": "webhook", "url": receiver.url("/")});
+    let channel_of = |token: &str, name: &str, receiver: &HookReceiver| {
+        let (app, token, body) = (&app, token.to_string(), hook(name, receiver));
+        async move { create_channel(app, &token, &body).await }
+    };
+    let relayed =
+        |sent: &Value| app.services.notify.relay(admin.tenant, uuid(&sent["delivery_id"]));
+
+    let delivered = send_test(&app, &admin.token, &channel_of(&admin.token, "ok", &ok).await).await;
+    relayed(&delivered).await.unwrap();
+    let failing = channel_of(&admin.token, "broken", &broken).await;
+    let failed = send_test(&app, &admin.token, &failing).await;
+    relayed(&failed).await.unwrap();
+    let doomed = channel_of(&admin.token, "doomed", &ok).await;
+    let dead = send_test(&app, &admin.token, &doomed).await;
+    let path = format!("/v1/channels/{}", doomed["id"].as_str().unwrap());
+    let disabled =
+        app.send_as(reqwest::Method::PATCH, &admin.token, &path, &json!({"enabled": false})).await;
+    assert_eq!(disabled.status(), 200);
+    relayed(&dead).await.unwrap();
+    let stalled = channel_of(&admin.token, "stalled", &stalling).await;
+    let delivering = send_test(&app, &admin.token, &stalled).await;
+    let notify = app.services.notify.clone();
+    let (tenant, id) = (admin.tenant, uuid(&delivering["delivery_id"]));
+    let in_flight = tokio::spawn(async move { notify.relay(tenant, id).await });
+    stalling.wait_for_requests(1).await;
+    let pending =
+        send_test(&app, &admin.token, &channel_of(&admin.token, "later", &ok).await).await;
+    let theirs = channel_of(&other.token, "theirs", &ok).await;
+    send_test(&app, &other.token, &theirs).await;
+
+    for (status, expected) in [
+        ("pending", &pending),
+        ("delivering", &delivering),
+        ("delivered", &delivered),
+        ("failed", &failed),
+        ("dead", &dead),
+    ] {
+        let page: Value = app
+            .get_as(&admin.token, &format!("/v1/deliveries?status={status}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let items = page["items"].as_array().unwrap();
+        let ids: Vec<&Value> = items.iter().map(|d| &d["id"]).collect();
+        assert_eq!(ids, [&expected["delivery_id"]], "status={status}");
+        assert_eq!(items[0]["status"], status);
+    }
+    in_flight.abort();
+}

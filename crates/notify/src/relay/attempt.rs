@@ -14,7 +14,7 @@ use crate::store::queue::Due;
 use chrono::{DateTime, Utc};
 use platform::db::PlannerHint;
 use platform::outbox::MAX_DELIVERY_ATTEMPTS;
-use platform::{ChannelId, DeliveryId, EventId, TenantId};
+use platform::{ChannelId, DeliveryId, TenantId};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
@@ -80,26 +80,19 @@ impl Notify {
         let unusable: Vec<DeliveryId> = unusable.iter().map(|d| d.delivery_id).collect();
         let given_up = store::deliveries::give_up(&mut tx, &unusable, CHANNEL_DISABLED).await?;
         let sendable: Vec<DeliveryId> = sendable.iter().map(|d| d.delivery_id).collect();
-        let claimed = store::deliveries::start_attempts(&mut tx, &sendable, lease).await?;
-        let kept: HashSet<DeliveryId> = claimed.iter().map(|c| c.id).collect();
+        let started = store::deliveries::start_attempts(&mut tx, &sendable, lease).await?;
+        let kept: HashSet<DeliveryId> = started.iter().map(|(claimed, _)| claimed.id).collect();
         let leaving: Vec<DeliveryId> =
             dues.iter().map(|d| d.delivery_id).filter(|id| !kept.contains(id)).collect();
         store::queue::remove(&mut tx, &leaving).await?;
-        let event_ids: Vec<EventId> = claimed.iter().map(|c| c.event_id).collect();
-        let mut events: HashMap<EventId, EventRow> = store::events::get_many(&mut tx, &event_ids)
-            .await?
-            .into_iter()
-            .map(|event| (event.id, event))
-            .collect();
         tx.commit().await?;
         let given_up = given_up
             .into_iter()
             .map(|(_, attempts)| RelayOutcome::Dead { attempts, error: CHANNEL_DISABLED.into() })
             .collect();
-        let work = claimed
+        let work = started
             .into_iter()
-            .filter_map(|claimed| {
-                let event = events.remove(&claimed.event_id)?;
+            .filter_map(|(claimed, event)| {
                 let channel = channels.get(&claimed.channel_id)?.clone();
                 Some(Work { tenant, claimed, channel, event })
             })
@@ -188,27 +181,14 @@ impl Notify {
             })
             .collect();
         let mut tx = self.db().tenant_tx_with(tenant, &[PlannerHint::CustomPlans]).await?;
-        let recorded: HashSet<DeliveryId> =
-            store::deliveries::record_outcomes(&mut tx, &outcomes).await?.into_iter().collect();
-        let (mut done, mut retry, mut due) = (Vec::new(), Vec::new(), Vec::new());
-        for outcome in outcomes.iter().filter(|o| recorded.contains(&o.id)) {
-            match (outcome.status, outcome.next_attempt_at) {
-                (DeliveryStatus::Failed, Some(next)) => {
-                    retry.push(outcome.id);
-                    due.push(next);
-                }
-                _ => done.push(outcome.id),
-            }
-        }
+        let recorded = store::deliveries::record_outcomes(&mut tx, &outcomes).await?;
+        tx.commit().await?;
         if recorded.len() < outcomes.len() {
             tracing::warn!(
                 superseded = outcomes.len() - recorded.len(),
                 "outcomes of attempts whose lease had expired were dropped"
             );
         }
-        store::queue::remove(&mut tx, &done).await?;
-        store::queue::reschedule(&mut tx, &retry, &due).await?;
-        tx.commit().await?;
         Ok(())
     }
 }

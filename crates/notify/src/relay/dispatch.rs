@@ -31,6 +31,9 @@ const GATHER: Duration = Duration::from_millis(2);
 /// Outcome transactions under way at once; past this the loop waits for one to end.
 const MAX_RECORDING: usize = 4;
 
+/// The smallest claim the loop asks for (see `InFlight::batch`).
+const MIN_BATCH: usize = 16;
+
 /// How the dispatcher shares its capacity (`[relay]`).
 #[derive(Clone, Debug)]
 pub struct RelaySettings {
@@ -97,6 +100,11 @@ struct InFlight {
     tasks: JoinSet<(Work, Result<(), crate::send::SendError>)>,
     tenants: HashMap<TenantId, usize>,
     channels: HashMap<ChannelId, usize>,
+    /// How many rows the next claim asks for: twice what the last one got, at least
+    /// `MIN_BATCH`, at most the room left. A claim ranks a few times its size of the oldest due
+    /// rows; asking for all the room when the caps let through a tenth of it (one busy channel)
+    /// made the claim the relay's largest cost.
+    batch: usize,
 }
 
 impl InFlight {
@@ -104,6 +112,12 @@ impl InFlight {
         let tenants = self.tenants.iter().filter(|(_, n)| **n >= settings.per_tenant);
         let channels = self.channels.iter().filter(|(_, n)| **n >= settings.per_channel);
         (tenants.map(|(t, _)| *t).collect(), channels.map(|(c, _)| *c).collect())
+    }
+
+    /// Whether some tenant or channel is at its cap of sends in flight.
+    fn at_a_cap(&self, settings: &RelaySettings) -> bool {
+        self.tenants.values().any(|n| *n >= settings.per_tenant)
+            || self.channels.values().any(|n| *n >= settings.per_channel)
     }
 
     /// Whether `due` still fits under its tenant's and channel's caps.
@@ -232,22 +246,29 @@ async fn fill(
         if room == 0 {
             return Ok(Looked { next: None, capped: true });
         }
+        let batch = in_flight.batch.max(MIN_BATCH).min(room);
         let (busy_tenants, busy_channels) = in_flight.busy(settings);
+        let (tenants, per_tenant) = counts(&in_flight.tenants);
+        let (channels, per_channel) = counts(&in_flight.channels);
         let limits = ClaimLimits {
-            batch: room as i64,
+            batch: batch as i64,
             per_tenant: settings.per_tenant as i64,
             per_channel: settings.per_channel as i64,
             lease,
             busy_tenants: &busy_tenants,
             busy_channels: &busy_channels,
+            tenants_in_flight: (&tenants, &per_tenant),
+            channels_in_flight: (&channels, &per_channel),
         };
         let claimed = queue::claim(pool, &limits).await?;
-        let full = claimed.len() == room;
+        let full = claimed.len() == batch;
+        in_flight.batch = claimed.len() * 2;
         if claimed.is_empty() {
             return Ok(settle(notify, settings, in_flight, &limits).await);
         }
-        // A claim ranks only within itself: what is already in flight may leave less room. Each
-        // fitting delivery reserves its place now; one that does not become a send gives it back.
+        // The claim counted what was in flight when it was asked; each fitting delivery reserves
+        // its place now (one that does not fit is given back), and one that does not become a
+        // send gives its place back after `begin`.
         let (fitting, over): (Vec<Due>, Vec<Due>) = claimed.into_iter().partition(|due| {
             let fits = in_flight.fits(due, settings);
             if fits {
@@ -285,10 +306,17 @@ async fn fill(
                 });
             }
         }
-        if !full {
+        // Claiming again while a tenant or channel is at its cap would walk past all its due
+        // rows to find others; a finished send looks again instead.
+        if !full || in_flight.at_a_cap(settings) {
             return Ok(settle(notify, settings, in_flight, &limits).await);
         }
     }
+}
+
+/// The keys of `in_flight` and their counts, as two arrays for the claim.
+fn counts<K: Copy>(in_flight: &HashMap<K, usize>) -> (Vec<K>, Vec<i64>) {
+    in_flight.iter().map(|(key, n)| (*key, *n as i64)).unzip()
 }
 
 /// After a claim that took less than there was room for: whether caps hold rows back, and when
@@ -302,8 +330,7 @@ async fn settle(
     in_flight: &InFlight,
     limits: &ClaimLimits<'_>,
 ) -> Looked {
-    let (busy_tenants, busy_channels) = in_flight.busy(settings);
-    let capped = !busy_tenants.is_empty() || !busy_channels.is_empty();
+    let capped = in_flight.at_a_cap(settings);
     let next = if in_flight.tasks.is_empty() { next_due(notify, limits).await } else { None };
     Looked { next, capped }
 }

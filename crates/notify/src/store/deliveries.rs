@@ -2,7 +2,7 @@
 //! manual retry. Rows are inserted by `platform::outbox` alone; the application never deletes
 //! them (a deleted channel takes its own).
 
-use crate::model::{DeliveryFilter, DeliveryRow, DeliveryStatus};
+use crate::model::{DeliveryFilter, DeliveryRow, DeliveryStatus, EventRow};
 use chrono::{DateTime, Utc};
 use platform::{ChannelId, DeliveryId, EventId, TenantTx, Timestamp};
 use uuid::Uuid;
@@ -26,28 +26,63 @@ pub(crate) struct Claimed {
 
 /// Starts one more attempt at each of `ids` that is still to be sent (pending, failed, or
 /// `delivering` under a lease that expired): `delivering`, a new attempt id, `lease_until`.
-/// Delivered, dead and deleted deliveries are not returned.
+/// Returns each with its event, read in the same statement. Delivered, dead and deleted
+/// deliveries are not returned.
 #[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
 pub(crate) async fn start_attempts(
     tx: &mut TenantTx,
     ids: &[DeliveryId],
     lease: std::time::Duration,
-) -> sqlx::Result<Vec<Claimed>> {
+) -> sqlx::Result<Vec<(Claimed, EventRow)>> {
     // "Not finished" is written as `not in`, which no index can serve: with `status in (...)`
-    // the planner may walk the status index across the whole backlog (it does when the table's
-    // statistics lag a burst) and filter by id, instead of looking up the few ids.
-    sqlx::query_as(
-        "update deliveries
-            set status = 'delivering', attempts = attempts + 1, attempt_id = gen_random_uuid(),
-                lease_until = now() + make_interval(secs => $3), updated_at = now()
-          where tenant_id = $1 and id = any ($2) and status not in ('delivered', 'dead')
-         returning id, event_id, channel_id, attempts, attempt_id",
+    // the planner may walk an index across the whole backlog (it did when the table's
+    // statistics lagged a burst) and filter by id, instead of looking up the few ids.
+    let rows: Vec<StartedRow> = sqlx::query_as(
+        "with started as (
+             update deliveries
+                set status = 'delivering', attempts = attempts + 1,
+                    attempt_id = gen_random_uuid(),
+                    lease_until = now() + make_interval(secs => $3), updated_at = now()
+              where tenant_id = $1 and id = any ($2) and status not in ('delivered', 'dead')
+             returning id, event_id, channel_id, attempts, attempt_id)
+         select s.id, s.event_id, s.channel_id, s.attempts, s.attempt_id,
+                e.type as event_type, e.severity as event_severity, e.title as event_title,
+                e.payload as event_payload, e.created_at as event_created_at
+           from started s
+           join events e on e.tenant_id = $1 and e.id = s.event_id",
     )
     .bind(tx.tenant())
     .bind(ids)
     .bind(lease.as_secs_f64())
     .fetch_all(&mut **tx)
-    .await
+    .await?;
+    Ok(rows.into_iter().map(StartedRow::split).collect())
+}
+
+/// A started delivery and its event, as `start_attempts` reads them.
+#[derive(sqlx::FromRow)]
+struct StartedRow {
+    #[sqlx(flatten)]
+    claimed: Claimed,
+    event_type: String,
+    event_severity: String,
+    event_title: String,
+    event_payload: serde_json::Value,
+    event_created_at: DateTime<Utc>,
+}
+
+impl StartedRow {
+    fn split(self) -> (Claimed, EventRow) {
+        let event = EventRow {
+            id: self.claimed.event_id,
+            kind: self.event_type,
+            severity: self.event_severity,
+            title: self.event_title,
+            payload: self.event_payload,
+            created_at: self.event_created_at,
+        };
+        (self.claimed, event)
+    }
 }
 
 /// How one attempt ended, to be recorded.
@@ -62,7 +97,9 @@ pub(crate) struct Outcome {
 }
 
 /// Records outcomes, each only if its delivery is still under that attempt's claim (a lease that
-/// expired and was claimed again makes the late outcome a no-op). Returns the ids recorded.
+/// expired and was claimed again makes the late outcome a no-op), and updates the relay's queue
+/// in the same statement: a delivery to retry falls due at its next attempt, unleased; one
+/// delivered or dead leaves the queue. Returns the ids recorded.
 #[tracing::instrument(skip(tx, outcomes), fields(count = outcomes.len()))]
 pub(crate) async fn record_outcomes(
     tx: &mut TenantTx,
@@ -73,17 +110,30 @@ pub(crate) async fn record_outcomes(
     let statuses: Vec<&str> = outcomes.iter().map(|o| o.status.as_str()).collect();
     let errors: Vec<Option<&str>> = outcomes.iter().map(|o| o.error.as_deref()).collect();
     let next: Vec<Option<DateTime<Utc>>> = outcomes.iter().map(|o| o.next_attempt_at).collect();
+    // The queue's statements see the rows as they were before `recorded`; they only need ids
+    // and `retried`, which `recorded` returns.
     sqlx::query_scalar(
-        "update deliveries d
-            set status = r.status, last_error = r.error,
-                next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
-                delivered_at = case when r.status = 'delivered' then now() else d.delivered_at end,
-                attempt_id = null, lease_until = null, updated_at = now()
-           from unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
-                as r (id, attempt_id, status, error, next_attempt_at)
-          where d.tenant_id = $1 and d.id = r.id
-            and d.attempt_id = r.attempt_id
-         returning d.id",
+        "with recorded as (
+             update deliveries d
+                set status = r.status, last_error = r.error,
+                    next_attempt_at = coalesce(r.next_attempt_at, d.next_attempt_at),
+                    delivered_at = case when r.status = 'delivered' then now()
+                                        else d.delivered_at end,
+                    attempt_id = null, lease_until = null, updated_at = now()
+               from unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+                    as r (id, attempt_id, status, error, next_attempt_at)
+              where d.tenant_id = $1 and d.id = r.id
+                and d.attempt_id = r.attempt_id
+             returning d.id, r.status = 'failed' and r.next_attempt_at is not null as retried,
+                       r.next_attempt_at),
+         finished as (
+             delete from relay.due q using recorded
+              where q.tenant_id = $1 and q.delivery_id = recorded.id and not recorded.retried),
+         rescheduled as (
+             update relay.due q set due_at = recorded.next_attempt_at, lease_until = null
+               from recorded
+              where q.tenant_id = $1 and q.delivery_id = recorded.id and recorded.retried)
+         select id from recorded",
     )
     .bind(tx.tenant())
     .bind(&ids)
@@ -180,11 +230,12 @@ pub(crate) async fn list(
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "select {COLUMNS} from deliveries
           where tenant_id = $1
-            and ($2::text is null or status = $2)
+            and {status}
             and ($3::uuid is null or channel_id = $3)
             and ($4::uuid is null or event_id = $4)
             and ($5::timestamptz is null or (created_at, id) < ($5, $6))
-          order by created_at desc, id desc limit $7"
+          order by created_at desc, id desc limit $7",
+        status = status_condition(filter.status),
     )))
     .bind(tx.tenant())
     .bind(filter.status.map(DeliveryStatus::as_str))
@@ -195,4 +246,22 @@ pub(crate) async fn list(
     .bind(limit)
     .fetch_all(&mut **tx)
     .await
+}
+
+/// The list's condition on status (`$2`), written so that an index serves it: no index holds
+/// `status` itself (the relay's updates of it stay heap-only, see the migration
+/// `delivery_hot_updates`). Failed and dead deliveries have `problem` and its partial index;
+/// pending and delivering ones are those still in the relay's queue, which is small; delivered
+/// ones are most of the table, walked newest first.
+fn status_condition(status: Option<DeliveryStatus>) -> &'static str {
+    match status {
+        None => "$2::text is null",
+        Some(DeliveryStatus::Failed | DeliveryStatus::Dead) => "problem = $2",
+        Some(DeliveryStatus::Pending | DeliveryStatus::Delivering) => {
+            "status = $2
+             and exists (select from relay.due q
+                          where q.delivery_id = deliveries.id and q.tenant_id = $1)"
+        }
+        Some(DeliveryStatus::Delivered) => "status = $2",
+    }
 }

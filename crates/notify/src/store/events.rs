@@ -1,4 +1,5 @@
-//! The `events` table (tenant-owned, insert-only): reading events for the relay and the list.
+//! The `events` table (tenant-owned, insert-only): the list. (The relay reads a delivery's
+//! event with the delivery, in `deliveries::start_attempts`.)
 //! Events are inserted by `platform::outbox` alone.
 
 use crate::model::{EventFilter, EventRow};
@@ -6,18 +7,6 @@ use platform::outbox::Severity;
 use platform::{EventId, TenantTx};
 
 const COLUMNS: &str = "id, type, severity, title, payload, created_at";
-
-/// The events of `ids` that exist (any order).
-#[tracing::instrument(skip(tx, ids), fields(count = ids.len()))]
-pub(crate) async fn get_many(tx: &mut TenantTx, ids: &[EventId]) -> sqlx::Result<Vec<EventRow>> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "select {COLUMNS} from events where tenant_id = $1 and id = any ($2)"
-    )))
-    .bind(tx.tenant())
-    .bind(ids)
-    .fetch_all(&mut **tx)
-    .await
-}
 
 /// One page of the tenant's events matching `filter`, newest first (ids are UUIDv7), after the
 /// event `before` (exclusive).

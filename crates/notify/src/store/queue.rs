@@ -26,31 +26,48 @@ pub(crate) struct ClaimLimits<'a> {
     /// Tenants and channels already at their cap of sends in flight: nothing of theirs.
     pub busy_tenants: &'a [TenantId],
     pub busy_channels: &'a [ChannelId],
+    /// Sends already in flight per tenant and per channel, which count against the caps.
+    pub tenants_in_flight: (&'a [TenantId], &'a [i64]),
+    pub channels_in_flight: (&'a [ChannelId], &'a [i64]),
 }
 
 /// Claims up to `batch` due rows (oldest first, at most `per_tenant` of a tenant and
-/// `per_channel` of a channel) with a lease. Rows another dispatcher is claiming are skipped.
+/// `per_channel` of a channel, counting those in flight) with a lease. Rows another dispatcher
+/// is claiming at the same moment are skipped.
 #[tracing::instrument(skip(pool))]
 pub(crate) async fn claim(pool: &PgPool, limits: &ClaimLimits<'_>) -> sqlx::Result<Vec<Due>> {
-    // Window functions cannot sit beside `for update`, so the rows are locked first (a few more
-    // than needed) and ranked after.
+    // The candidates are ranked without a lock and only the chosen rows are locked: locking
+    // while scanning (`for update` beside the window functions is not allowed) locked every
+    // candidate, a few times the batch, and with one busy channel that was thirty row locks per
+    // row claimed. A row another claim took meanwhile is skipped while locked and, once that
+    // claim committed, fails the lease check on its new version; the loser of a race claims less
+    // and looks again when a send ends or the next row falls due.
     sqlx::query_as(
         "with candidates as (
              select delivery_id, tenant_id, channel_id, due_at from relay.due
               where due_at <= now() and (lease_until is null or lease_until < now())
                 and tenant_id <> all ($5) and channel_id <> all ($6)
               order by due_at
-              limit $1 * 4
-              for update skip locked),
+              limit $1 * 4),
          ranked as (
-             select delivery_id, due_at,
-                    row_number() over (partition by tenant_id order by due_at) as in_tenant,
-                    row_number() over (partition by channel_id order by due_at) as in_channel
-               from candidates),
+             select c.delivery_id, c.due_at,
+                    row_number() over (partition by c.tenant_id order by c.due_at)
+                        + coalesce(t.n, 0) as in_tenant,
+                    row_number() over (partition by c.channel_id order by c.due_at)
+                        + coalesce(ch.n, 0) as in_channel
+               from candidates c
+               left join unnest($7::uuid[], $8::int8[]) as t (tenant_id, n)
+                 on t.tenant_id = c.tenant_id
+               left join unnest($9::uuid[], $10::int8[]) as ch (channel_id, n)
+                 on ch.channel_id = c.channel_id),
          chosen as (
-             select delivery_id from ranked
-              where in_tenant <= $3 and in_channel <= $4
-              order by due_at limit $1)
+             select d.delivery_id from relay.due d
+              where d.delivery_id = any (array(
+                        select delivery_id from ranked
+                         where in_tenant <= $3 and in_channel <= $4
+                         order by due_at limit $1))
+                and (d.lease_until is null or d.lease_until < now())
+              for update skip locked)
          update relay.due d set lease_until = now() + make_interval(secs => $2)
            from chosen where d.delivery_id = chosen.delivery_id
          returning d.tenant_id, d.delivery_id, d.channel_id",
@@ -61,6 +78,10 @@ pub(crate) async fn claim(pool: &PgPool, limits: &ClaimLimits<'_>) -> sqlx::Resu
     .bind(limits.per_channel)
     .bind(limits.busy_tenants)
     .bind(limits.busy_channels)
+    .bind(limits.tenants_in_flight.0)
+    .bind(limits.tenants_in_flight.1)
+    .bind(limits.channels_in_flight.0)
+    .bind(limits.channels_in_flight.1)
     .fetch_all(pool)
     .await
 }
@@ -126,27 +147,4 @@ pub(crate) async fn remove(tx: &mut TenantTx, deliveries: &[DeliveryId]) -> sqlx
         .execute(&mut **tx)
         .await
         .map(|_| ())
-}
-
-/// Makes failed deliveries due again at their next attempt, unleased.
-#[tracing::instrument(skip(tx))]
-pub(crate) async fn reschedule(
-    tx: &mut TenantTx,
-    deliveries: &[DeliveryId],
-    due_at: &[DateTime<Utc>],
-) -> sqlx::Result<()> {
-    if deliveries.is_empty() {
-        return Ok(());
-    }
-    sqlx::query(
-        "update relay.due d set due_at = r.due_at, lease_until = null
-           from unnest($2::uuid[], $3::timestamptz[]) as r (delivery_id, due_at)
-          where d.tenant_id = $1 and d.delivery_id = r.delivery_id",
-    )
-    .bind(tx.tenant())
-    .bind(deliveries)
-    .bind(due_at)
-    .execute(&mut **tx)
-    .await
-    .map(|_| ())
 }
