@@ -76,6 +76,21 @@ fn query_has_nul(query: &str) -> bool {
     query.contains("%00")
 }
 
+/// A query string that cannot be read: the parser's message, which quotes the offending value,
+/// cut to `MAX_QUERY_DETAIL` characters so that a huge parameter is not echoed back whole.
+fn invalid_query(message: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::INVALID_QUERY, shortened(&message.to_string(), MAX_QUERY_DETAIL))
+}
+
+const MAX_QUERY_DETAIL: usize = 300;
+
+fn shortened(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
 fn nul_in_query() -> ApiError {
     ApiError::new(ErrorCode::INVALID_QUERY, "Parameters must not contain the NUL character (%00).")
 }
@@ -120,9 +135,7 @@ where
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| ApiQuery(value))
-            .map_err(|rejection: QueryRejection| {
-                ApiError::new(ErrorCode::INVALID_QUERY, rejection.body_text())
-            })
+            .map_err(|rejection: QueryRejection| invalid_query(rejection.body_text()))
     }
 }
 
@@ -183,20 +196,18 @@ impl<F: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Listing<F> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let invalid = |detail: String| ApiError::new(ErrorCode::INVALID_QUERY, detail);
         let query = parts.uri.query().unwrap_or_default();
         if query_has_nul(query) {
             return Err(nul_in_query());
         }
         let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query).map_err(|e| invalid(e.to_string()))?;
+            serde_urlencoded::from_str(query).map_err(invalid_query)?;
         let (paging, rest): (Vec<_>, Vec<_>) =
             pairs.into_iter().partition(|(key, _)| key == "limit" || key == "cursor");
-        let paging = serde_urlencoded::to_string(&paging).map_err(|e| invalid(e.to_string()))?;
-        let params: PageParams =
-            serde_urlencoded::from_str(&paging).map_err(|e| invalid(e.to_string()))?;
-        let rest = serde_urlencoded::to_string(&rest).map_err(|e| invalid(e.to_string()))?;
-        let filter: F = serde_urlencoded::from_str(&rest).map_err(|e| invalid(e.to_string()))?;
+        let paging = serde_urlencoded::to_string(&paging).map_err(invalid_query)?;
+        let params: PageParams = serde_urlencoded::from_str(&paging).map_err(invalid_query)?;
+        let rest = serde_urlencoded::to_string(&rest).map_err(invalid_query)?;
+        let filter: F = serde_urlencoded::from_str(&rest).map_err(invalid_query)?;
         Ok(Listing(PageRequest::new(params.limit, params.cursor)?, filter))
     }
 }
@@ -212,5 +223,12 @@ mod tests {
         assert!(!json_has_nul(br#"{"text": "a\\u0000b"}"#));
         assert!(!json_has_nul(br#"{"u0000": 1}"#));
         assert!(!json_has_nul(b""));
+    }
+
+    #[test]
+    fn a_long_detail_is_cut_at_a_character_boundary_and_a_short_one_is_kept() {
+        assert_eq!(shortened("unknown variant `ab`", 300), "unknown variant `ab`");
+        assert_eq!(shortened("ééééé", 3), "ééé…");
+        assert_eq!(shortened(&"x".repeat(5000), 300).chars().count(), 301);
     }
 }
