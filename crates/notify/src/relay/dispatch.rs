@@ -120,12 +120,6 @@ impl InFlight {
             || self.channels.values().any(|n| *n >= settings.per_channel)
     }
 
-    /// Whether `due` still fits under its tenant's and channel's caps.
-    fn fits(&self, due: &Due, settings: &RelaySettings) -> bool {
-        self.tenants.get(&due.tenant_id).copied().unwrap_or(0) < settings.per_tenant
-            && self.channels.get(&due.channel_id).copied().unwrap_or(0) < settings.per_channel
-    }
-
     fn count(&mut self, tenant: TenantId, channel: ChannelId, up: bool) {
         for n in
             [self.tenants.entry(tenant).or_default(), self.channels.entry(channel).or_default()]
@@ -266,22 +260,12 @@ async fn fill(
         if claimed.is_empty() {
             return Ok(settle(notify, settings, in_flight, &limits).await);
         }
-        // The claim counted what was in flight when it was asked; each fitting delivery reserves
-        // its place now (one that does not fit is given back), and one that does not become a
-        // send gives its place back after `begin`.
-        let (fitting, over): (Vec<Due>, Vec<Due>) = claimed.into_iter().partition(|due| {
-            let fits = in_flight.fits(due, settings);
-            if fits {
-                in_flight.count(due.tenant_id, due.channel_id, true);
-            }
-            fits
-        });
-        if !over.is_empty() {
-            let ids: Vec<_> = over.iter().map(|d| d.delivery_id).collect();
-            queue::release(pool, &ids).await?;
-        }
+        // The claim counted what is in flight against the caps, so every row it took fits: each
+        // reserves its place now, and one that does not become a send gives it back after
+        // `begin`.
         let mut by_tenant: HashMap<TenantId, Vec<Due>> = HashMap::new();
-        for due in fitting {
+        for due in claimed {
+            in_flight.count(due.tenant_id, due.channel_id, true);
             by_tenant.entry(due.tenant_id).or_default().push(due);
         }
         for (tenant, dues) in by_tenant {

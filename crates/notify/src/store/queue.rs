@@ -107,16 +107,6 @@ pub(crate) async fn claim_one(
     .await
 }
 
-/// Gives claimed rows back unsent (over a cap after the claim): claimable again at once.
-#[tracing::instrument(skip(pool))]
-pub(crate) async fn release(pool: &PgPool, deliveries: &[DeliveryId]) -> sqlx::Result<()> {
-    sqlx::query("update relay.due set lease_until = null where delivery_id = any ($1)")
-        .bind(deliveries)
-        .execute(pool)
-        .await
-        .map(|_| ())
-}
-
 /// When the next unleased row that `limits` would let a claim take falls due, if any (the
 /// dispatcher sleeps until then).
 #[tracing::instrument(skip(pool))]
