@@ -11,22 +11,28 @@ pub struct AlertsSettings {
     /// a replay.
     pub replay_window: Duration,
     /// Ingested batches written at once by this process; the others wait their turn. Each
-    /// write keeps a database core busy with index maintenance, and past a couple of them the
-    /// writes only queue inside PostgreSQL while every read waits behind them.
+    /// write keeps a database core busy with index maintenance, and holds a connection of the
+    /// pool for its whole transaction.
     pub ingest_writers: usize,
 }
 
 impl Default for AlertsSettings {
     fn default() -> Self {
-        AlertsSettings { replay_window: Duration::from_secs(300), ingest_writers: half_the_cores() }
+        AlertsSettings {
+            replay_window: Duration::from_secs(300),
+            ingest_writers: default_writers(),
+        }
     }
 }
 
-/// Half the machine's cores, at least one: writes get that many, reads the rest. Measured with
-/// bench/alerts-ingest.sh on 2 cores: one writer keeps the queue's p99 at 31 ms under a flood
-/// for 2,600 alerts/s; two give 2,900 alerts/s but a p99 of 73 ms.
-fn half_the_cores() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).max(1))
+/// One writer per core, at most four (a quarter of the default pool of 16 connections, so a
+/// flood of pushes cannot hold the connections the reads need). Measured with
+/// bench/alerts-ingest.sh on 2 cores: two writers commit 3,200 to 3,800 alerts/s with the
+/// queue's p99 at 39 to 45 ms; one gives 2,800 alerts/s at 23 ms. Two writers used to cost the
+/// queue a p99 of 73 to 82 ms, before batches were prepared on threads below the request path's
+/// priority and the queue's reads stopped waiting for a COMMIT.
+fn default_writers() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 impl AlertsSettings {
@@ -41,7 +47,7 @@ impl AlertsSettings {
             ingest_writers: src.number(
                 "alerts.ingest_writers",
                 &["PALISADE_ALERTS_INGEST_WRITERS"],
-                half_the_cores(),
+                default_writers(),
                 1..=64,
             ),
         }

@@ -74,7 +74,7 @@ impl Services {
             keyring.clone(),
         );
         let feed = Hub::new(db.clone(), settings.feed.clone());
-        let alerts = Alerts::new(db.clone(), keyring.clone(), settings.alerts.clone());
+        let alerts = Alerts::new(db.clone(), keyring.clone(), settings.alerts.clone())?;
         let diffscan = Diffscan::new(
             diffscan::service::Environment {
                 db: db.clone(),

@@ -1,6 +1,6 @@
 //! Palisade's shared ground: the access vocabulary, typed ids and timestamps, pagination, error
 //! plumbing, secrets, the configuration reader, the database pool and tenant-scoped
-//! transactions, migrations, the embedded PostgreSQL launcher, background jobs, the audit log,
+//! transactions, the lower-priority threads for bulk CPU work, migrations, the embedded PostgreSQL launcher, background jobs, the audit log,
 //! the master key and server secrets, the keyring that seals secrets in tenant rows, the outbox
 //! and the outbound (SSRF) guard.
 //!
@@ -9,6 +9,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod bulk_cpu;
 pub mod config;
 pub mod db;
 pub mod error;

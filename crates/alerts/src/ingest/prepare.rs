@@ -56,7 +56,9 @@ pub struct Prepared {
     pub fingerprint: Vec<u8>,
     /// The source's own id for the alert (idempotent re-sends).
     pub source_id: Option<String>,
-    pub finding: Value,
+    /// The OCSF finding as stored, serialized here (off the writer's turn) rather than while
+    /// the batch's transaction waits for it.
+    pub finding: String,
     /// Observable values, for free-text search.
     pub keywords: String,
 }
@@ -110,7 +112,7 @@ pub fn finish(
     let fingerprint = hex::decode(fingerprint.as_str()).unwrap_or_default();
     let source_id = IdempotencyKey::of(&alert).map(|key| bounded_id(&key.source_id));
     let keywords = keywords(&alert);
-    let finding = alert.to_ocsf();
+    let finding = alert.to_ocsf().to_string();
     Ok(Prepared { index, source, alert, raw, fingerprint, source_id, finding, keywords })
 }
 

@@ -14,6 +14,7 @@ use crate::ingest::{
 use crate::model::ids::to_millis;
 use crate::model::{AlertId, AlertSourceId, DetectionRuleId, SourceAuth, TenantAlertSettings};
 use crate::store::{self, sources::Credential};
+use anyhow::Context;
 use chrono::{DateTime, Utc};
 use detect::{FingerprintConfig, SourceKind};
 use platform::access::{Permission, Principal};
@@ -178,16 +179,17 @@ impl Alerts {
         let received_at = to_millis(Utc::now());
         let (settings, rules) = self.ingest_context(acting.tenant()).await?;
         // Reading and normalizing a batch of a thousand alerts (and running the detection rules
-        // on them) is tens of milliseconds of CPU: done on a blocking thread, so that the
-        // runtime's workers keep answering the requests that wait meanwhile.
+        // on them) is tens of milliseconds of CPU: done on the bulk threads, so that the
+        // runtime's workers keep answering the requests that wait meanwhile, and the kernel
+        // runs those requests first when the cores are busy.
         let (source, body, ndjson) = (request.source, request.body.to_vec(), request.ndjson);
         let fingerprints = settings.fingerprint_config();
-        let PreparedBatch { originals, rejected, detections } =
-            tokio::task::spawn_blocking(move || {
-                prepare_all(source, &body, ndjson, received_at, &fingerprints, &rules)
-            })
+        let PreparedBatch { originals, rejected, detections } = self
+            .inner
+            .prepare
+            .run(move || prepare_all(source, &body, ndjson, received_at, &fingerprints, &rules))
             .await
-            .map_err(|e| anyhow::anyhow!("preparing an ingested batch: {e}"))??;
+            .context("preparing an ingested batch")??;
         let batch = Batch {
             source: request.source.as_str(),
             ingest_source,
@@ -215,13 +217,14 @@ impl Alerts {
         let received_at = to_millis(Utc::now());
         let (settings, rules) = self.ingest_context(principal.tenant).await?;
         let fingerprints = settings.fingerprint_config();
-        // CPU-bound, like `prepare_all`: on a blocking thread.
+        // CPU-bound, like `prepare_all`: on the bulk threads.
         let body = body.to_vec();
-        let (rejected, detections) = tokio::task::spawn_blocking(move || {
-            detect_on_events(&body, ndjson, received_at, &fingerprints, &rules)
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("evaluating pushed events: {e}"))??;
+        let (rejected, detections) = self
+            .inner
+            .prepare
+            .run(move || detect_on_events(&body, ndjson, received_at, &fingerprints, &rules))
+            .await
+            .context("evaluating pushed events")??;
         let batch = Batch {
             source: "sigma",
             ingest_source: None,

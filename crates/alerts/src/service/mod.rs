@@ -19,6 +19,7 @@ pub mod triage;
 pub use actor::Acting;
 
 use crate::settings::AlertsSettings;
+use platform::bulk_cpu::BulkCpu;
 use platform::sealing::{Keyring, SharedKeyring};
 use platform::{Db, TenantId};
 use rules::CompiledRules;
@@ -34,6 +35,9 @@ struct Inner {
     rules: Mutex<HashMap<TenantId, Arc<CompiledRules>>>,
     /// Turns for writing an ingested batch (`AlertsSettings::ingest_writers`).
     writers: tokio::sync::Semaphore,
+    /// Where batches are read, normalized and run through the detection rules: below the
+    /// request path's priority, one thread per core.
+    prepare: BulkCpu,
 }
 
 #[derive(Clone)]
@@ -49,10 +53,13 @@ impl fmt::Debug for Alerts {
 
 impl Alerts {
     /// The service on `db`. Sources' signing secrets are sealed with `keyring`.
-    pub fn new(db: Db, keyring: SharedKeyring, settings: AlertsSettings) -> Alerts {
+    pub fn new(db: Db, keyring: SharedKeyring, settings: AlertsSettings) -> anyhow::Result<Alerts> {
         let writers = tokio::sync::Semaphore::new(settings.ingest_writers.max(1));
         let rules = Mutex::new(HashMap::new());
-        Alerts { inner: Arc::new(Inner { db, keyring, settings, rules, writers }) }
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+        let prepare = BulkCpu::start("alerts-prepare", cores)
+            .map_err(|e| anyhow::anyhow!("starting the ingest preparation threads: {e}"))?;
+        Ok(Alerts { inner: Arc::new(Inner { db, keyring, settings, rules, writers, prepare }) })
     }
 
     pub fn db(&self) -> &Db {

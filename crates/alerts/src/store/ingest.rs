@@ -198,7 +198,7 @@ struct Columns<'a> {
     last_seen: Vec<DateTime<Utc>>,
     event_time: Vec<DateTime<Utc>>,
     keywords: Vec<&'a str>,
-    finding: Vec<String>,
+    finding: Vec<&'a str>,
     raw: Vec<&'a str>,
 }
 
@@ -221,7 +221,7 @@ impl<'a> Columns<'a> {
         self.last_seen.push(row.last_seen);
         self.event_time.push(finding.time);
         self.keywords.push(&prepared.keywords);
-        self.finding.push(prepared.finding.to_string());
+        self.finding.push(&prepared.finding);
         self.raw.push(&prepared.raw);
     }
 }
