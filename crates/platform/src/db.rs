@@ -157,12 +157,13 @@ impl Db {
 }
 
 /// A pooled connection for reads of one tenant that take one round trip each. Its statements
-/// call the reading functions of `migrations/*_one_call_reads.sql`, which take the tenant first
-/// (bound from the handle by [`TenantRead::call`]), scope their own implicit transaction to it
-/// and read in the same call; row-level security then applies exactly as in a [`TenantTx`], and the scope ends
-/// with the statement. Anything else run on it has no scope, so the policies show it no
-/// tenant's rows at all: a read that forgets its function fails closed. Writes do not belong
-/// here: they keep their transaction (with audit and outbox).
+/// call the reading functions (`migrations/*_one_call_reads.sql`, `*_alerts_page.sql`), which
+/// take the tenant first (bound from the handle by [`TenantRead::call`]), scope their own
+/// implicit transaction to it and read in the same call; row-level security then applies
+/// exactly as in a [`TenantTx`], and the scope ends with the statement. Anything else run on it
+/// has no scope, so the policies show it no tenant's rows at all: a read that forgets its
+/// function fails closed. Writes do not belong here: they keep their transaction (with audit
+/// and outbox).
 #[derive(Debug)]
 pub struct TenantRead {
     conn: PoolConnection<Postgres>,

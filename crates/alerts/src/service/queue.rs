@@ -2,9 +2,10 @@
 //! brought up to date with its triage status, count and first/last seen; its raw payload; its
 //! history; its correlation groups; its SLA due times), and the statistics over a range of hours.
 //!
-//! These only read: each ends its transaction by dropping it, so the ROLLBACK rides on the
-//! connection's return to the pool instead of costing the answer a round trip (a console
-//! refreshing the queue while a SIEM floods it waits for the database once per round trip).
+//! These only read. The page is one call (one round trip); the others end their transaction by
+//! dropping it, so the ROLLBACK rides on the connection's return to the pool instead of costing
+//! the answer a round trip (a console refreshing the queue while a SIEM floods it waits for the
+//! database once per round trip).
 
 use super::Alerts;
 use super::settings::parse_stored;
@@ -30,9 +31,8 @@ impl Alerts {
     ) -> Result<Page<AlertSummary>, AlertsError> {
         principal.require(Permission::ALERTS_VIEW)?;
         let before: Option<AlertId> = page.after()?;
-        let mut tx = self.db().tenant_tx(principal.tenant).await?;
-        let rows = store::alerts::list(&mut tx, filter, before, page.fetch()).await?;
-        drop(tx);
+        let mut read = self.db().tenant_read(principal.tenant).await?;
+        let rows = store::alerts::page(&mut read, filter, before, page.fetch()).await?;
         Ok(Page::from_rows(rows, page, |alert| alert.id))
     }
 

@@ -1,12 +1,12 @@
-//! Reading alerts (a filtered page newest first, one alert whole) and their triage state: rows
-//! locked for a change, and the changed states written back, for one alert or ten thousand in
-//! the same two statements.
+//! Reading alerts (a filtered page newest first in one round trip, one alert whole) and their
+//! triage state: rows locked for a change, and the changed states written back, for one alert
+//! or ten thousand in the same two statements.
 
 use crate::model::filter::AssigneeFilter;
 use crate::model::{AlertFilter, AlertId, AlertStatus, AlertSummary, DetectionRuleId, Disposition};
 use chrono::{DateTime, TimeDelta, Utc};
 use detect::Severity;
-use platform::{TenantTx, UserId};
+use platform::{TenantRead, TenantTx, UserId};
 use sqlx::{Postgres, QueryBuilder};
 use uuid::Uuid;
 
@@ -103,14 +103,7 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &AlertFilter, tenant:
         query.push(" and created_at >= ").push_bind(from);
     }
     if let Some(to) = filter.to {
-        // Created-at is the id's millisecond: `created_at < to` is `id < floor(ceil_ms(to))`.
-        let ceiling = crate::model::ids::to_millis(to)
-            + if crate::model::ids::to_millis(to) < to {
-                TimeDelta::milliseconds(1)
-            } else {
-                TimeDelta::zero()
-            };
-        query.push(" and id < ").push_bind(AlertId::floor(ceiling));
+        query.push(" and id < ").push_bind(id_ceiling(to));
         query.push(" and created_at < ").push_bind(to);
     }
     if !filter.observable_values.is_empty() {
@@ -133,24 +126,60 @@ fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &AlertFilter, tenant:
     }
 }
 
-/// Up to `limit` alerts matching `filter` with ids below `before`, newest first.
-#[tracing::instrument(level = "debug", skip(tx, filter))]
-pub(crate) async fn list(
-    tx: &mut TenantTx,
+/// The least id of an alert created at `to` or later: created-at is the id's millisecond, so
+/// `created_at < to` is `id < floor(ceil_ms(to))`.
+fn id_ceiling(to: DateTime<Utc>) -> Uuid {
+    let millis = crate::model::ids::to_millis(to);
+    let ceiling = if millis < to { millis + TimeDelta::milliseconds(1) } else { millis };
+    AlertId::floor(ceiling)
+}
+
+/// Up to `limit` alerts matching `filter` with ids below `before`, newest first: one call of
+/// `alerts_page` (`migrations/*_alerts_page.sql`), which scopes itself to the read's tenant, in
+/// one round trip. An unset filter is passed as null.
+#[tracing::instrument(level = "debug", skip(read, filter))]
+pub(crate) async fn page(
+    read: &mut TenantRead,
     filter: &AlertFilter,
     before: Option<AlertId>,
     limit: i64,
 ) -> sqlx::Result<Vec<AlertSummary>> {
-    let tenant = tx.tenant().as_uuid();
-    let mut query =
-        QueryBuilder::<Postgres>::new(format!("select {SUMMARY} from alerts where tenant_id = "));
-    query.push_bind(tenant);
-    if let Some(before) = before {
-        query.push(" and id < ").push_bind(before);
-    }
-    push_filter(&mut query, filter, tenant);
-    query.push(" order by id desc limit ").push_bind(limit);
-    let rows: Vec<SummaryRow> = query.build_query_as().fetch_all(&mut **tx).await?;
+    let listed = |values: Vec<String>| (!values.is_empty()).then_some(values);
+    let statuses = listed(filter.statuses.iter().map(|s| s.as_str().to_string()).collect());
+    let severities: Vec<i16> = filter.severities.iter().map(|s| i16::from(s.ocsf_id())).collect();
+    let (unassigned, assignee) = match filter.assignee {
+        Some(AssigneeFilter::Unassigned) => (true, None),
+        Some(AssigneeFilter::User(user)) => (false, Some(user)),
+        None => (false, None),
+    };
+    let rows: Vec<SummaryRow> = read
+        .call(
+            "select * from alerts_page($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                                       $14, $15, $16, $17)",
+        )
+        .bind(before)
+        .bind(statuses)
+        .bind((!severities.is_empty()).then_some(severities))
+        .bind(listed(filter.sources.clone()))
+        .bind(unassigned)
+        .bind(assignee)
+        .bind(filter.rule_uid.as_deref())
+        .bind(filter.detection_rule_id)
+        .bind(filter.from.map(AlertId::floor))
+        .bind(filter.from)
+        .bind(filter.to.map(id_ceiling))
+        .bind(filter.to)
+        .bind(listed(filter.observable_values.clone()))
+        .bind(
+            filter
+                .observable_kind
+                .filter(|_| !filter.observable_values.is_empty())
+                .map(|k| k.as_str()),
+        )
+        .bind(filter.query.as_deref())
+        .bind(i32::try_from(limit.clamp(1, 1001)).unwrap_or(1001))
+        .fetch_all(&mut **read)
+        .await?;
     Ok(rows.into_iter().map(AlertSummary::from).collect())
 }
 

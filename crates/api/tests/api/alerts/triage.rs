@@ -180,6 +180,56 @@ async fn the_queue_filters_by_status_severity_source_time_observable_and_free_te
 }
 
 #[tokio::test]
+async fn the_queue_filters_by_assignee_and_combines_filters_with_the_cursor() {
+    let soc = Soc::start().await;
+    let analyst = soc.member("l1@soc.test", Role::SOC_ANALYST_L1).await;
+    let batch: Vec<Value> =
+        (0..6).map(|n| own_alert(&format!("B{n}"), ["low", "high"][n % 2], "h")).collect();
+    let report = soc.ingest("/v1/alerts/ingest", &json!(batch)).await;
+    let ids: Vec<String> = report["accepted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_str().unwrap().to_string())
+        .collect();
+    for id in &ids[..3] {
+        let assigned = soc
+            .post(&format!("/v1/alerts/{id}/assign"), &json!({"assignee_id": analyst.user}))
+            .await;
+        assert_eq!(assigned.status(), 200);
+    }
+    let listed = |page: &Value| -> Vec<String> {
+        let mut ids: Vec<String> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut ids: Vec<String>| {
+        ids.sort();
+        ids
+    };
+    let mine = soc.get(&format!("/v1/alerts?assignee={}", analyst.user)).await;
+    assert_eq!(listed(&mine), sorted(ids[..3].to_vec()));
+    let nobody = soc.get("/v1/alerts?assignee=none").await;
+    assert_eq!(listed(&nobody), sorted(ids[3..].to_vec()));
+    // Assigned to the analyst and high: B1 only; unassigned and high: B3 and B5.
+    let mine_high = soc.get(&format!("/v1/alerts?assignee={}&severity=high", analyst.user)).await;
+    assert_eq!(listed(&mine_high), [ids[1].clone()]);
+    // Unassigned and high, one at a time through the cursor: both, then no further page.
+    let first = soc.get("/v1/alerts?assignee=none&severity=high&limit=1").await;
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let second =
+        soc.get(&format!("/v1/alerts?assignee=none&severity=high&limit=1&cursor={cursor}")).await;
+    assert_eq!(second["next_cursor"], Value::Null);
+    let both = [listed(&first), listed(&second)].concat();
+    assert_eq!(sorted(both), sorted(vec![ids[3].clone(), ids[5].clone()]));
+}
+
+#[tokio::test]
 async fn pages_follow_their_cursor_newest_first_and_malformed_queries_are_4xx() {
     let soc = Soc::start().await;
     let batch: Vec<Value> =
