@@ -68,8 +68,10 @@ impl From<SummaryRow> for AlertSummary {
     }
 }
 
-/// Appends the conditions of `filter` (and `after`, the keyset position) to a query whose
-/// `where` already holds the tenant.
+/// Appends the conditions of `filter` to a query whose `where` already holds the tenant: for
+/// the bulk jobs' walk and the count. The queue's page applies the same filter in SQL
+/// (`alerts_page`); a filter added here must be added there too, and the queue tests of both
+/// (`the_queue_filters_…`, the bulk-by-filter tests) go through each.
 fn push_filter(query: &mut QueryBuilder<Postgres>, filter: &AlertFilter, tenant: Uuid) {
     if !filter.statuses.is_empty() {
         let statuses: Vec<&str> = filter.statuses.iter().map(|s| s.as_str()).collect();
